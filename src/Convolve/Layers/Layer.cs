@@ -1,0 +1,84 @@
+using Convolve.Tensors;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// One stage of a network with an explicit forward and backward pass.
+/// <see cref="Forward"/> computes the output and, in training mode, caches what backward needs;
+/// <see cref="Backward"/> adds into each <see cref="Parameter.Grad"/> and returns the gradient
+/// with respect to the input. <see cref="OutputShape"/> validates an input shape without allocating.
+/// </summary>
+public abstract class Layer
+{
+    private readonly List<Parameter> parameters = [];
+
+    /// <summary>True in training mode (the default), false in evaluation mode.</summary>
+    public bool IsTraining { get; private set; } = true;
+
+    /// <summary>The layer's own trainable parameters, in registration order.</summary>
+    public IReadOnlyList<Parameter> Parameters => parameters;
+
+    /// <summary>The name used in messages and summaries, e.g. <c>Conv2d</c>.</summary>
+    public virtual string Name => GetType().Name;
+
+    /// <summary>The output shape for <paramref name="inputShape"/>; throws <see cref="ArgumentException"/> if the input is invalid.</summary>
+    public abstract Shape OutputShape(Shape inputShape);
+
+    /// <summary>Computes the output for <paramref name="input"/>.</summary>
+    public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Adds parameter gradients and returns the gradient with respect to the last input.</summary>
+    public abstract Tensor Backward(Tensor gradOutput);
+
+    /// <summary>Switches to training mode (and all children).</summary>
+    public void Train() => SetTraining(true);
+
+    /// <summary>Switches to evaluation mode (and all children).</summary>
+    public void Eval() => SetTraining(false);
+
+    /// <summary>Sets the mode; containers override this to reach their children.</summary>
+    public virtual void SetTraining(bool training) => IsTraining = training;
+
+    /// <summary>All parameters with PyTorch state-dict names (<c>weight</c>, <c>0.bias</c>).</summary>
+    public virtual IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
+    {
+        foreach (var p in parameters)
+        {
+            yield return (p.Name, p);
+        }
+    }
+
+    /// <summary>Clears the gradients of every parameter (children included).</summary>
+    public void ZeroGrad()
+    {
+        foreach (var (_, p) in NamedParameters())
+        {
+            p.Grad.Span.Clear();
+        }
+    }
+
+    /// <summary>Registers a new zero-filled parameter.</summary>
+    protected Parameter AddParameter(string name, Shape shape)
+    {
+        var p = new Parameter(name, shape);
+        parameters.Add(p);
+        return p;
+    }
+
+    /// <summary>Returns the value cached by the last training-mode forward, or explains that there is none.</summary>
+    protected T RequireCached<T>(T? cached) where T : class =>
+        cached ?? throw new InvalidOperationException($"{Name}.Backward needs a preceding Forward in training mode");
+
+    /// <summary>Checks that a gradient has the shape of the output it belongs to.</summary>
+    protected void RequireGradShape(Tensor gradOutput, Shape expected)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        if (gradOutput.Shape != expected)
+        {
+            throw new ArgumentException($"{Name}.Backward expected gradOutput {expected} but got {gradOutput.Shape}", nameof(gradOutput));
+        }
+    }
+
+    /// <summary>Throws an input error that names the layer.</summary>
+    protected ArgumentException InputError(string message) => new($"{Name}: {message}", "input");
+}
