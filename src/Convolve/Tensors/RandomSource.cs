@@ -11,6 +11,15 @@ public sealed class RandomSource
     private double spareNormal;
     private bool hasSpareNormal;
 
+    /// <summary>
+    /// The process-wide default generator, used where no generator is passed (layer
+    /// initialisation), like PyTorch's global generator. Not thread-safe: build models on one thread.
+    /// </summary>
+    public static RandomSource Global { get; private set; } = new(0);
+
+    /// <summary>Reseeds <see cref="Global"/>, like <c>torch.manual_seed</c>.</summary>
+    public static void ManualSeed(ulong seed) => Global = new RandomSource(seed);
+
     /// <summary>Creates a generator whose whole sequence is determined by <paramref name="seed"/>.</summary>
     public RandomSource(ulong seed)
     {
