@@ -11,6 +11,7 @@ namespace Convolve.Layers;
 public abstract class Layer
 {
     private readonly List<Parameter> parameters = [];
+    private readonly List<(string Name, Tensor Value)> buffers = [];
 
     /// <summary>True in training mode (the default), false in evaluation mode.</summary>
     public bool IsTraining { get; private set; } = true;
@@ -48,6 +49,18 @@ public abstract class Layer
         }
     }
 
+    /// <summary>
+    /// Non-trainable state saved with the model (BatchNorm's running statistics), with PyTorch
+    /// state-dict names (<c>running_mean</c>, <c>1.running_var</c>).
+    /// </summary>
+    public virtual IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        foreach (var b in buffers)
+        {
+            yield return b;
+        }
+    }
+
     /// <summary>Clears the gradients of every parameter (children included).</summary>
     public void ZeroGrad()
     {
@@ -63,6 +76,15 @@ public abstract class Layer
         var p = new Parameter(name, shape);
         parameters.Add(p);
         return p;
+    }
+
+    /// <summary>Registers a non-trainable state tensor filled with <paramref name="initialValue"/>.</summary>
+    protected Tensor AddBuffer(string name, Shape shape, float initialValue = 0f)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        var buffer = Tensor.Full(shape, initialValue);
+        buffers.Add((name, buffer));
+        return buffer;
     }
 
     /// <summary>Returns the value cached by the last training-mode forward, or explains that there is none.</summary>
