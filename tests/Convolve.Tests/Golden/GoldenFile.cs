@@ -11,19 +11,19 @@ public sealed record GoldenCase(string Name, string Kind, JsonElement Options, I
     public Tensor this[string tensor] =>
         Tensors.TryGetValue(tensor, out var t) ? t : throw new KeyNotFoundException($"golden case {Name} has no tensor '{tensor}'");
 
-    public int Int(string key) => Options.GetProperty(key).GetInt32();
+    public int IntOf(string key) => Options.GetProperty(key).GetInt32();
 
-    public double Double(string key) => Options.GetProperty(key).GetDouble();
+    public double DoubleOf(string key) => Options.GetProperty(key).GetDouble();
 
-    public bool Bool(string key) => Options.GetProperty(key).GetBoolean();
+    public bool BoolOf(string key) => Options.GetProperty(key).GetBoolean();
 
-    public string String(string key) => Options.GetProperty(key).GetString()!;
+    public string StringOf(string key) => Options.GetProperty(key).GetString()!;
 
-    public int[] Ints(string key) => Options.GetProperty(key).EnumerateArray().Select(e => e.GetInt32()).ToArray();
+    public int[] IntsOf(string key) => Options.GetProperty(key).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     /// <summary>Padding given either as sizes or as a mode name ("same", "valid", "full").</summary>
-    public Kernels.Padding Padding(string key) =>
-        Options.GetProperty(key).ValueKind == JsonValueKind.String ? Kernels.Padding.Parse(String(key)) : Ints(key);
+    public Kernels.Padding PaddingOf(string key) =>
+        Options.GetProperty(key).ValueKind == JsonValueKind.String ? Kernels.Padding.Parse(StringOf(key)) : IntsOf(key);
 
     public override string ToString() => Name;
 }
