@@ -1,0 +1,60 @@
+using Convolve.Kernels;
+using Convolve.Tensors;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// Convolution (cross-correlation, as in every deep-learning library) over 1–3 spatial
+/// dimensions: <c>output[n, o, p] = bias[o] + Σ_{c in group(o), k} weight[o, c, k]·input[n, c, p·s − pad + k·d]</c>.
+/// Forward lowers each image with im2col and multiplies by the weight per group; backward
+/// recomputes the columns for the weight gradient and scatters <c>weightᵀ·gradOutput</c> back with
+/// col2im for the input gradient. <see cref="Conv1d"/>, <see cref="Conv2d"/> and
+/// <see cref="Conv3d"/> only fix the number of spatial dimensions.
+/// </summary>
+public abstract class ConvNd : ConvolutionBase
+{
+    private Tensor? cachedInput;
+
+    private protected ConvNd(
+        string owner, int spatialDims, int inChannels, int outChannels, SpatialSize kernelSize, SpatialSize stride,
+        Padding padding, SpatialSize dilation, int groups, bool bias, RandomSource? random)
+        : base(ConvGeometry.ForConvolution(owner, spatialDims, kernelSize, stride, padding, dilation), inChannels, outChannels, groups, bias, transposed: false, random)
+    {
+    }
+
+    /// <summary>Shape [N, C_out, Out...] for an input [N, C_in, In...].</summary>
+    public override Shape OutputShape(Shape inputShape)
+    {
+        int[] spatial = InputSpatialSize(inputShape);
+        return new Shape([inputShape[0], OutChannels, .. Geometry.ConvolutionOutputSize(spatial)]);
+    }
+
+    /// <summary>Convolves <paramref name="input"/> (shape [N, C_in, In...]) into a new [N, C_out, Out...] tensor.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Shape outputShape = OutputShape(input.Shape);
+        var output = new Tensor(outputShape);
+        Passes.Forward(input.Span, Weight.Value.Span, output.Span, LayoutFor(input.Shape, outputShape));
+        AddBias(output);
+        cachedInput = IsTraining ? input : null;
+        return output;
+    }
+
+    /// <summary>Adds the weight and bias gradients and returns the input gradient, shape [N, C_in, In...].</summary>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        Tensor input = RequireCached(cachedInput);
+        Shape outputShape = OutputShape(input.Shape);
+        RequireGradShape(gradOutput, outputShape);
+        ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
+        Passes.BackwardWeight(input.Span, gradOutput.Span, Weight.Grad.Span, layout);
+        AccumulateBiasGrad(gradOutput);
+        var gradInput = new Tensor(input.Shape);
+        Passes.BackwardData(gradOutput.Span, Weight.Value.Span, gradInput.Span, layout);
+        return gradInput;
+    }
+
+    private ConvolutionLayout LayoutFor(Shape inputShape, Shape outputShape) =>
+        Layout(inputShape[0], transposed: false, inputShape.Dimensions[2..].ToArray(), outputShape.Dimensions[2..].ToArray());
+}

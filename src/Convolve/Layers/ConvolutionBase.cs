@@ -1,0 +1,157 @@
+using Convolve.Kernels;
+using Convolve.Tensors;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// What convolution and transposed convolution share: channel and group validation, the
+/// weight and bias parameters with PyTorch's default initialisation, input checks, the bias
+/// passes and the im2col + GEMM mechanics (<see cref="ConvolutionPasses"/>), so that
+/// <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/> only choose the direction.
+/// </summary>
+public abstract class ConvolutionBase : Layer
+{
+    private static readonly string[] SpatialNames = ["L", "H, W", "D, H, W"];
+
+    private protected ConvolutionBase(ConvGeometry geometry, int inChannels, int outChannels, int groups, bool bias, bool transposed, RandomSource? random)
+    {
+        ArgumentNullException.ThrowIfNull(geometry);
+        string owner = geometry.Owner;
+        if (inChannels <= 0 || outChannels <= 0)
+        {
+            throw new ArgumentException($"{owner}: inChannels and outChannels must be positive but got inChannels {inChannels}, outChannels {outChannels}");
+        }
+        if (groups <= 0)
+        {
+            throw new ArgumentException($"{owner}: groups must be positive but got {groups}", nameof(groups));
+        }
+        if (inChannels % groups != 0 || outChannels % groups != 0)
+        {
+            throw new ArgumentException(
+                $"{owner}: groups ({groups}) must divide both inChannels ({inChannels}) and outChannels ({outChannels})", nameof(groups));
+        }
+        Geometry = geometry;
+        InChannels = inChannels;
+        OutChannels = outChannels;
+        Groups = groups;
+        // PyTorch's weight layouts: convolution [C_out, C_in/groups, k...], transposed [C_in, C_out/groups, k...].
+        int[] weightShape = transposed ? [inChannels, outChannels / groups, .. geometry.Kernel] : [outChannels, inChannels / groups, .. geometry.Kernel];
+        Weight = AddParameter("weight", new Shape(weightShape));
+        Bias = bias ? AddParameter("bias", new Shape(outChannels)) : null;
+        Initialize(random ?? RandomSource.Global);
+    }
+
+    /// <summary>Kernel, stride, padding, dilation (and output padding) over the spatial dimensions.</summary>
+    public ConvGeometry Geometry { get; }
+
+    /// <summary>Channels of the input, <c>C_in</c>.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Channels of the output, <c>C_out</c>.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Number of blocked connections: each group of <c>C_in/groups</c> input channels feeds only its own <c>C_out/groups</c> output channels.</summary>
+    public int Groups { get; }
+
+    /// <summary>The kernel; shape [C_out, C_in/groups, k...] for convolution, [C_in, C_out/groups, k...] for transposed convolution.</summary>
+    public Parameter Weight { get; }
+
+    /// <summary>The per-output-channel bias, shape [C_out], or null when built with <c>bias: false</c>.</summary>
+    public Parameter? Bias { get; }
+
+    private protected ConvolutionPasses Passes { get; } = new();
+
+    /// <summary>
+    /// Checks rank, channel count and spatial sizes of an input shape and returns its spatial
+    /// sizes; the message shows the expected layout, e.g.
+    /// <c>Conv2d(inChannels: 3) expected input [N, 3, H, W] but got [8, 1, 28, 28]</c>.
+    /// </summary>
+    private protected int[] InputSpatialSize(Shape inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        int dims = Geometry.SpatialDims;
+        string expected = $"{Name}(inChannels: {InChannels}) expected input [N, {InChannels}, {SpatialNames[dims - 1]}]";
+        if (inputShape.Rank != dims + 2 || inputShape[1] != InChannels)
+        {
+            throw new ArgumentException($"{expected} but got {inputShape}", "input");
+        }
+        int[] spatial = inputShape.Dimensions[2..].ToArray();
+        if (spatial.Any(size => size <= 0))
+        {
+            throw new ArgumentException($"{expected} with positive spatial sizes but got {inputShape}", "input");
+        }
+        return spatial;
+    }
+
+    /// <summary>
+    /// The sizes of the underlying convolution, which maps the larger spatial side (<paramref name="convolutionInput"/>)
+    /// to the smaller one (<paramref name="convolutionOutput"/>); a transposed convolution runs it backwards.
+    /// </summary>
+    private protected ConvolutionLayout Layout(int batch, bool transposed, int[] convolutionInput, int[] convolutionOutput) => new(
+        batch,
+        transposed ? OutChannels : InChannels,
+        transposed ? InChannels : OutChannels,
+        Groups,
+        Geometry.ToWindow3(convolutionInput, convolutionOutput));
+
+    /// <summary>Adds <c>bias[c]</c> to every position of channel c of <paramref name="output"/> (shape [N, C_out, ...]).</summary>
+    private protected void AddBias(Tensor output)
+    {
+        if (Bias is null)
+        {
+            return;
+        }
+        int plane = output.Shape.SizeFrom(2);
+        Span<float> data = output.Span;
+        ReadOnlySpan<float> bias = Bias.Value.Span;
+        for (int start = 0, c = 0; start < data.Length; start += plane, c = (c + 1) % OutChannels)
+        {
+            AddScalar(data.Slice(start, plane), bias[c]);
+        }
+    }
+
+    /// <summary>Adds <c>Σ_n Σ_positions gradOutput[n, c, ...]</c> into <c>Bias.Grad[c]</c>, summing in double.</summary>
+    private protected void AccumulateBiasGrad(Tensor gradOutput)
+    {
+        if (Bias is null)
+        {
+            return;
+        }
+        int plane = gradOutput.Shape.SizeFrom(2);
+        var sums = new double[OutChannels];
+        ReadOnlySpan<float> data = gradOutput.Span;
+        for (int start = 0, c = 0; start < data.Length; start += plane, c = (c + 1) % OutChannels)
+        {
+            foreach (float value in data.Slice(start, plane))
+            {
+                sums[c] += value;
+            }
+        }
+        Span<float> gradBias = Bias.Grad.Span;
+        for (int c = 0; c < OutChannels; c++)
+        {
+            gradBias[c] += (float)sums[c];
+        }
+    }
+
+    private static void AddScalar(Span<float> values, float scalar)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] += scalar;
+        }
+    }
+
+    /// <summary>
+    /// PyTorch's default: kaiming_uniform with a = √5, which is U(−1/√fan_in, 1/√fan_in), for the
+    /// weight and the same bound for the bias; fan_in is weight dim 1 times the kernel volume,
+    /// (C_in/groups)·K for convolution and (C_out/groups)·K for transposed convolution.
+    /// </summary>
+    private void Initialize(RandomSource random)
+    {
+        int fanIn = Weight.Shape.SizeFrom(1);
+        float bound = 1f / MathF.Sqrt(fanIn);
+        Weight.Value.FillUniform(random, -bound, bound);
+        Bias?.Value.FillUniform(random, -bound, bound);
+    }
+}

@@ -1,0 +1,135 @@
+using Convolve.Kernels;
+using Convolve.Layers;
+using Convolve.Tensors;
+using Convolve.Tests.Testing;
+
+namespace Convolve.Tests.Convolution;
+
+/// <summary>The im2col + GEMM layers against the float64 direct-loop twins: forward and every gradient.</summary>
+public class ConvolutionReferenceTests
+{
+    private const double Rtol = 1e-4, Atol = 2e-4;
+
+    public static TheoryData<ConvCase> ConvEdgeCases() =>
+    [
+        Conv("batch 1, 1×1 spatial", 2, 1, 3, 5, 1, [1, 1], [1, 1], 0, [1, 1], [1, 1]),
+        Conv("1×1 spatial, 3×3 kernel, padding 1", 2, 2, 3, 2, 1, [3, 3], [1, 1], 1, [1, 1], [1, 1]),
+        Conv("kernel = input", 2, 2, 5, 4, 1, [4, 5], [1, 1], 0, [1, 1], [4, 5]),
+        Conv("stride > kernel", 1, 2, 3, 2, 1, [2], [3], 0, [1], [11]),
+        Conv("odd sizes", 2, 1, 3, 4, 1, [3, 5], [2, 3], (1, 2), [1, 1], [7, 9]),
+        Conv("17 channels", 1, 2, 17, 5, 1, [3], [1], 1, [1], [9]),
+        Conv("depthwise", 2, 2, 6, 6, 6, [3, 3], [1, 1], 1, [1, 1], [5, 6]),
+        Conv("same, even kernel, dilation", 2, 1, 3, 2, 1, [4, 2], [1, 1], Padding.Same, [2, 3], [9, 7]),
+        Conv("same 3-d, even kernels", 3, 1, 2, 3, 1, [2, 3, 4], [1, 1, 1], Padding.Same, [1, 2, 1], [4, 5, 6]),
+        Conv("full, dilated", 1, 2, 2, 3, 1, [3], [1], Padding.Full, [2], [6]),
+        Conv("valid, strided", 2, 2, 3, 3, 3, [2, 3], [2, 2], Padding.Valid, [1, 1], [7, 8]),
+        Conv("pointwise with groups", 2, 2, 6, 4, 2, [1, 1], [1, 1], 0, [1, 1], [3, 5]),
+        Conv("1×1 kernel, stride 2", 2, 1, 4, 3, 1, [1, 1], [2, 2], 0, [1, 1], [5, 6]),
+        Conv("3-d, batch 1, stride 2, padding 1", 3, 1, 3, 5, 1, [3, 3, 3], [2, 2, 2], 1, [1, 1, 1], [5, 6, 7]),
+        Conv("padding larger than dilated kernel", 1, 1, 2, 2, 1, [2], [2], 3, [1], [3]),
+    ];
+
+    public static TheoryData<ConvCase> TransposedEdgeCases() =>
+    [
+        Transposed("output padding < stride", 2, 2, 3, 2, 1, [3, 3], [2, 2], 1, [1, 1], [4, 5], [1, 1]),
+        Transposed("output padding < dilation, not < stride", 1, 2, 2, 3, 1, [3], [1], 0, [2], [5], [1]),
+        Transposed("output padding 2 < dilation 3, stride 2", 2, 1, 2, 2, 1, [2, 3], [2, 2], (0, 1), [3, 3], [3, 4], [2, 2]),
+        Transposed("batch 1, 1×1 input", 2, 1, 5, 3, 1, [3, 3], [2, 2], 0, [1, 1], [1, 1], [0, 0]),
+        Transposed("stride > kernel leaves gaps", 1, 2, 3, 2, 1, [2], [3], 0, [1], [4], [2]),
+        Transposed("groups", 2, 2, 6, 4, 2, [3, 2], [2, 1], (1, 0), [1, 1], [3, 4], [1, 0]),
+        Transposed("17 channels, no bias", 1, 1, 17, 3, 1, [4], [2], 1, [1], [5], [0], bias: false),
+        Transposed("pointwise", 2, 2, 4, 6, 2, [1, 1], [1, 1], 0, [1, 1], [3, 4], [0, 0]),
+        Transposed("3-d, mixed output padding", 3, 1, 2, 3, 1, [3, 2, 3], [2, 1, 2], (1, 0, 1), [1, 2, 1], [3, 2, 3], [1, 1, 0]),
+    ];
+
+    [Theory]
+    [MemberData(nameof(ConvEdgeCases))]
+    public void Conv_edge_case_matches_reference(ConvCase c) => CheckConv(c, 7);
+
+    [Theory]
+    [MemberData(nameof(TransposedEdgeCases))]
+    public void ConvTranspose_edge_case_matches_reference(ConvCase c) => CheckTransposed(c, 7);
+
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 60)]
+    [InlineData(3, 30)]
+    public void Conv_random_configurations_match_reference(int dims, int count)
+    {
+        for (ulong seed = 1; seed <= (ulong)count; seed++)
+        {
+            CheckConv(ConvCase.RandomConv(dims, seed * 101 + (ulong)dims), seed);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 60)]
+    [InlineData(2, 60)]
+    [InlineData(3, 30)]
+    public void ConvTranspose_random_configurations_match_reference(int dims, int count)
+    {
+        for (ulong seed = 1; seed <= (ulong)count; seed++)
+        {
+            CheckTransposed(ConvCase.RandomTransposed(dims, seed * 103 + (ulong)dims), seed);
+        }
+    }
+
+    /// <summary>
+    /// Forward, then backward with the parameter gradients pre-filled, so that the check also
+    /// shows backward adds into them rather than overwriting.
+    /// </summary>
+    private static void CheckConv(ConvCase c, ulong seed)
+    {
+        ConvNd layer = c.Conv(seed);
+        Tensor input = c.Input(seed + 1);
+        Tensor output = layer.Forward(input);
+        Assert.True(ReferenceOps.ConvOutputShape(input.Shape, c.OutChannels, layer.Geometry) == output.Shape, $"{c}: output shape {output.Shape}");
+        TensorAssert.Close(ReferenceOps.ConvForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} forward");
+
+        Tensor gradOutput = Tensor.RandomNormal(output.Shape, seed + 2);
+        double[] expectedWeight = PreFill(layer.Weight, seed + 3, ReferenceOps.ConvWeightGrad(input, gradOutput, layer.Geometry, c.Groups));
+        double[]? expectedBias = layer.Bias is null ? null : PreFill(layer.Bias, seed + 4, ReferenceOps.BiasGrad(gradOutput));
+        Tensor gradInput = layer.Backward(gradOutput);
+        Assert.True(input.Shape == gradInput.Shape, $"{c}: gradInput shape {gradInput.Shape}");
+        TensorAssert.Close(ReferenceOps.ConvInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} gradInput");
+        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} gradWeight");
+        if (expectedBias is not null)
+        {
+            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} gradBias");
+        }
+    }
+
+    private static void CheckTransposed(ConvCase c, ulong seed)
+    {
+        ConvTransposeNd layer = c.Transposed(seed);
+        Tensor input = c.Input(seed + 1);
+        Tensor output = layer.Forward(input);
+        Assert.True(ReferenceOps.ConvTransposeOutputShape(input.Shape, c.OutChannels, layer.Geometry) == output.Shape, $"{c}: output shape {output.Shape}");
+        TensorAssert.Close(ReferenceOps.ConvTransposeForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} forward");
+
+        Tensor gradOutput = Tensor.RandomNormal(output.Shape, seed + 2);
+        double[] expectedWeight = PreFill(layer.Weight, seed + 3, ReferenceOps.ConvTransposeWeightGrad(input, gradOutput, layer.Geometry, c.Groups));
+        double[]? expectedBias = layer.Bias is null ? null : PreFill(layer.Bias, seed + 4, ReferenceOps.BiasGrad(gradOutput));
+        Tensor gradInput = layer.Backward(gradOutput);
+        Assert.True(input.Shape == gradInput.Shape, $"{c}: gradInput shape {gradInput.Shape}");
+        TensorAssert.Close(ReferenceOps.ConvTransposeInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} gradInput");
+        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} gradWeight");
+        if (expectedBias is not null)
+        {
+            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} gradBias");
+        }
+    }
+
+    /// <summary>Fills the gradient with random values and returns them plus <paramref name="increment"/>.</summary>
+    private static double[] PreFill(Parameter parameter, ulong seed, double[] increment)
+    {
+        Tensor.RandomNormal(parameter.Shape, seed).Data.CopyTo(parameter.Grad.Data, 0);
+        return increment.Select((value, i) => value + parameter.Grad.Data[i]).ToArray();
+    }
+
+    private static ConvCase Conv(string label, int dims, int batch, int inC, int outC, int groups, int[] k, int[] s, Padding p, int[] d, int[] input, bool bias = true) =>
+        new(label, dims, batch, inC, outC, groups, k, s, p, d, input, new int[dims], bias);
+
+    private static ConvCase Transposed(string label, int dims, int batch, int inC, int outC, int groups, int[] k, int[] s, Padding p, int[] d, int[] input, int[] outputPadding, bool bias = true) =>
+        new(label, dims, batch, inC, outC, groups, k, s, p, d, input, outputPadding, bias);
+}
