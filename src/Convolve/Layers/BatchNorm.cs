@@ -127,15 +127,15 @@ public abstract class BatchNorm : Layer
         {
             UpdateRunningStatistics(mean, variance, n * s);
         }
-        if (!batchStatistics)
-        {
-            ReadRunningStatistics(mean, variance);
-        }
         var invStd = new double[NumFeatures];
         var scale = new double[NumFeatures];
         var shift = new double[NumFeatures];
         for (int c = 0; c < NumFeatures; c++)
         {
+            if (!batchStatistics)
+            {
+                (mean[c], variance[c]) = (RunningMean!.Data[c], RunningVar!.Data[c]);
+            }
             invStd[c] = 1.0 / Math.Sqrt(variance[c] + Eps);
             scale[c] = invStd[c] * (Weight?.Value.Data[c] ?? 1f);
             shift[c] = Bias?.Value.Data[c] ?? 0f;
@@ -197,15 +197,6 @@ public abstract class BatchNorm : Layer
         {
             runningMean[c] = (float)((1 - Momentum) * runningMean[c] + Momentum * mean[c]);
             runningVar[c] = (float)((1 - Momentum) * runningVar[c] + Momentum * variance[c] * unbias);
-        }
-    }
-
-    private void ReadRunningStatistics(Span<double> mean, Span<double> variance)
-    {
-        for (int c = 0; c < NumFeatures; c++)
-        {
-            mean[c] = RunningMean!.Data[c];
-            variance[c] = RunningVar!.Data[c];
         }
     }
 
