@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Convolve.Tensors;
 
 namespace Convolve.Layers;
@@ -101,6 +102,7 @@ public sealed class Residual : Layer
     }
 
     /// <summary>A new tensor <c>a + b</c>; the children's tensors may be views of the caller's, so neither is written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Sum(Shape shape, Tensor a, Tensor b)
     {
         var sum = new Tensor(shape);
