@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Convolve.Kernels;
 using Convolve.Tensors;
 
@@ -62,6 +63,7 @@ public sealed class Dropout : Layer
     }
 
     /// <summary>Each element is kept with probability 1 − p and then carries the scale 1/(1 − p).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Tensor DrawMask(Shape shape)
     {
         RandomSource source = random ?? RandomSource.Global;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Convolve.Kernels;
 using Convolve.Tensors;
 
@@ -97,6 +98,7 @@ public sealed class Linear : Layer
         return gradInput;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddColumnSums(ReadOnlySpan<float> gradOutput, int rows, Span<float> gradBias)
     {
         int columns = gradBias.Length;

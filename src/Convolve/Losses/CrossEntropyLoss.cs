@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Convolve.Tensors;
 
 namespace Convolve.Losses;
@@ -58,6 +59,7 @@ public sealed class CrossEntropyLoss
     /// Shape [N, C]: ∂loss/∂logits for the last <see cref="Forward"/>, <c>(softmax − smoothed one-hot)</c>,
     /// divided by N for the mean.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Backward()
     {
         Tensor softmax = probabilities ?? throw new InvalidOperationException("CrossEntropyLoss.Backward needs a preceding Forward");
@@ -78,6 +80,7 @@ public sealed class CrossEntropyLoss
     }
 
     /// <summary>One sample's loss from its logits; writes its softmax. All arithmetic in double.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double RowLoss(ReadOnlySpan<float> logits, int target, Span<float> softmax)
     {
         double max = double.NegativeInfinity, mean = 0;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Convolve.Tensors;
 
 namespace Convolve.Losses;
@@ -25,6 +26,7 @@ public sealed class MseLoss
     public Reduction Reduction { get; }
 
     /// <summary>The loss of <paramref name="input"/> against <paramref name="target"/> (same shape; not empty for the mean); caches the difference for <see cref="Backward"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public double Forward(Tensor input, Tensor target)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -50,6 +52,7 @@ public sealed class MseLoss
     }
 
     /// <summary>∂loss/∂input for the last <see cref="Forward"/>: <c>2·(input − target)</c>, divided by the element count for the mean.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Tensor Backward()
     {
         Tensor diff = difference ?? throw new InvalidOperationException("MseLoss.Backward needs a preceding Forward");

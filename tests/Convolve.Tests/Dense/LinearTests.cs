@@ -14,6 +14,7 @@ public class LinearTests
     [InlineData(new[] { 9 }, 4, true)]
     [InlineData(new[] { 2, 3, 11 }, 6, false)]
     [InlineData(new[] { 3, 1, 2, 5 }, 1, true)]
+    [InlineData(new[] { 0, 4 }, 3, true)]
     public void Forward_and_backward_match_reference(int[] inputDims, int outFeatures, bool bias)
     {
         int inFeatures = inputDims[^1];
