@@ -1,0 +1,124 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace Convolve.Kernels;
+
+/// <summary>
+/// The one driver for element-wise math (the pattern of .NET's TensorPrimitives): it walks the
+/// spans in steps of the widest accelerated vector and finishes with a scalar tail, calling an
+/// operator struct that holds the math for every width. The width is chosen once at start-up from
+/// the hardware; the runtime's own switches lower it (<c>DOTNET_EnableAVX512F=0</c>,
+/// <c>DOTNET_EnableAVX2=0</c>, <c>DOTNET_EnableHWIntrinsic=0</c>), and tests force each width
+/// through the overloads that take an <see cref="ElementwiseWidth"/>.
+/// </summary>
+internal static class Elementwise
+{
+    /// <summary>The widest vector width the hardware accelerates, fixed at start-up.</summary>
+    public static ElementwiseWidth Width { get; } =
+        Vector512.IsHardwareAccelerated ? ElementwiseWidth.Vector512
+        : Vector256.IsHardwareAccelerated ? ElementwiseWidth.Vector256
+        : Vector128.IsHardwareAccelerated ? ElementwiseWidth.Vector128
+        : ElementwiseWidth.Scalar;
+
+    /// <summary><c>output[i] = op(input[i])</c> at the start-up width.</summary>
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output)
+        where TOp : struct, IElementwiseUnaryOperator => Map(op, input, output, Width);
+
+    /// <summary><c>output[i] = op(x[i], y[i])</c> at the start-up width.</summary>
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output)
+        where TOp : struct, IElementwiseBinaryOperator => Map(op, x, y, output, Width);
+
+    /// <summary>
+    /// <c>output[i] = op(input[i])</c> at a given width. <paramref name="output"/> may be
+    /// <paramref name="input"/> itself but must not otherwise overlap it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output, ElementwiseWidth width)
+        where TOp : struct, IElementwiseUnaryOperator
+    {
+        CheckOperand(input, output, "input");
+        int n = input.Length, i = 0;
+        ref float x = ref MemoryMarshal.GetReference(input);
+        ref float z = ref MemoryMarshal.GetReference(output);
+        if (width == ElementwiseWidth.Vector512)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        else if (width == ElementwiseWidth.Vector256)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                op.Invoke(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        else if (width == ElementwiseWidth.Vector128)
+        {
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                op.Invoke(Vector128.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref z, i) = op.Invoke(Unsafe.Add(ref x, i));
+        }
+    }
+
+    /// <summary>
+    /// <c>output[i] = op(x[i], y[i])</c> at a given width. <paramref name="output"/> may be either
+    /// operand itself but must not otherwise overlap them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output, ElementwiseWidth width)
+        where TOp : struct, IElementwiseBinaryOperator
+    {
+        CheckOperand(x, output, "x");
+        CheckOperand(y, output, "y");
+        int n = x.Length, i = 0;
+        ref float a = ref MemoryMarshal.GetReference(x);
+        ref float b = ref MemoryMarshal.GetReference(y);
+        ref float z = ref MemoryMarshal.GetReference(output);
+        if (width == ElementwiseWidth.Vector512)
+        {
+            for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
+            {
+                op.Invoke(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        else if (width == ElementwiseWidth.Vector256)
+        {
+            for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
+            {
+                op.Invoke(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        else if (width == ElementwiseWidth.Vector128)
+        {
+            for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
+            {
+                op.Invoke(Vector128.LoadUnsafe(ref a, (nuint)i), Vector128.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            Unsafe.Add(ref z, i) = op.Invoke(Unsafe.Add(ref a, i), Unsafe.Add(ref b, i));
+        }
+    }
+
+    /// <summary>Operands must match the output's length and may alias it only exactly, so each step reads before it writes.</summary>
+    private static void CheckOperand(ReadOnlySpan<float> operand, ReadOnlySpan<float> output, string name)
+    {
+        if (operand.Length != output.Length)
+        {
+            throw new ArgumentException($"element-wise {name} has {operand.Length} elements but output has {output.Length}", name);
+        }
+        if (operand.Overlaps(output, out int offset) && offset != 0)
+        {
+            throw new ArgumentException($"element-wise {name} overlaps output at offset {offset}; only exact aliasing is allowed", name);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using System.Collections;
+using System.Diagnostics.CodeAnalysis;
+using Convolve.Tensors;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// A chain of layers run in order, as <c>torch.nn.Sequential</c>: forward passes each output to
+/// the next layer, backward runs the chain in reverse, and parameters are named by position
+/// (<c>0.weight</c>, <c>3.bias</c>, nested: <c>1.0.weight</c>).
+/// </summary>
+[SuppressMessage("Naming", "CA1710:Identifiers should have correct suffix", Justification = "Mirrors torch.nn.Sequential.")]
+public sealed class Sequential : Layer, IReadOnlyList<Layer>
+{
+    private readonly List<Layer> layers = [];
+
+    /// <summary>Creates the chain from <paramref name="layers"/>, in order.</summary>
+    public Sequential(params Layer[] layers)
+    {
+        ArgumentNullException.ThrowIfNull(layers);
+        for (int i = 0; i < layers.Length; i++)
+        {
+            if (layers[i] is null)
+            {
+                throw new ArgumentException($"Sequential: layer {i} of {layers.Length} is null", nameof(layers));
+            }
+        }
+        foreach (Layer layer in layers)
+        {
+            Add(layer);
+        }
+    }
+
+    /// <summary>Number of child layers.</summary>
+    public int Count => layers.Count;
+
+    /// <summary>The child layer at <paramref name="index"/>.</summary>
+    public Layer this[int index] => layers[index];
+
+    /// <summary>Appends <paramref name="layer"/>; its position becomes its parameter-name prefix.</summary>
+    public void Add(Layer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        layers.Add(layer);
+    }
+
+    /// <summary>Each layer's output shape feeds the next; an empty chain is the identity.</summary>
+    public override Shape OutputShape(Shape inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        Shape shape = inputShape;
+        foreach (Layer layer in layers)
+        {
+            shape = layer.OutputShape(shape);
+        }
+        return shape;
+    }
+
+    /// <summary>Runs every layer in order.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Tensor output = input;
+        foreach (Layer layer in layers)
+        {
+            output = layer.Forward(output);
+        }
+        return output;
+    }
+
+    /// <summary>Runs every layer's backward in reverse order.</summary>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        Tensor grad = gradOutput;
+        for (int i = layers.Count - 1; i >= 0; i--)
+        {
+            grad = layers[i].Backward(grad);
+        }
+        return grad;
+    }
+
+    /// <summary>Sets this chain's mode and every child's.</summary>
+    public override void SetTraining(bool training)
+    {
+        base.SetTraining(training);
+        foreach (Layer layer in layers)
+        {
+            layer.SetTraining(training);
+        }
+    }
+
+    /// <summary>Every child's parameters, prefixed by the child's position: <c>0.weight</c>, <c>1.0.bias</c>.</summary>
+    public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            foreach (var (name, parameter) in layers[i].NamedParameters())
+            {
+                yield return ($"{i}.{name}", parameter);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IEnumerator<Layer> GetEnumerator() => layers.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+}
