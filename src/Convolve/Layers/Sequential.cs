@@ -102,6 +102,18 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         }
     }
 
+    /// <summary>Every child's buffers, prefixed like the parameters: <c>1.running_mean</c>.</summary>
+    public override IEnumerable<(string Name, Tensor Buffer)> NamedBuffers()
+    {
+        for (int i = 0; i < layers.Count; i++)
+        {
+            foreach (var (name, buffer) in layers[i].NamedBuffers())
+            {
+                yield return ($"{i}.{name}", buffer);
+            }
+        }
+    }
+
     /// <inheritdoc/>
     public IEnumerator<Layer> GetEnumerator() => layers.GetEnumerator();
 

@@ -22,6 +22,15 @@ public class SequentialTests
     }
 
     [Fact]
+    public void Buffers_are_named_by_position_like_PyTorch()
+    {
+        var norm = new BatchNorm1d(4);
+        var model = new Sequential(new Linear(3, 4), new Sequential(new ReLU(), norm));
+        Assert.Equal(["1.1.running_mean", "1.1.running_var", "1.1.num_batches_tracked"], model.NamedBuffers().Select(b => b.Name));
+        Assert.Same(norm.RunningVar, model.NamedBuffers().ElementAt(1).Buffer);
+    }
+
+    [Fact]
     public void Count_indexer_enumeration_and_add()
     {
         var relu = new ReLU();
