@@ -50,8 +50,12 @@ public abstract class MaxUnpoolNd
         {
             throw Error($"{expected} with positive channel and spatial sizes but got {inputShape}", "input");
         }
-        int[] defaultSize = Geometry.TransposedOutputSize(inputShape.Dimensions[2..]);
+        int[] defaultSize = DefaultSize(inputShape.Dimensions[2..]);
         int[] size = outputSize is null ? defaultSize : RequestedSize(outputSize, defaultSize);
+        if (size.Any(s => s <= 0))
+        {
+            throw Error($"output size {Shape.Format(size)} must be positive (the default is (in − 1)·stride − 2·padding + kernel)", nameof(outputSize));
+        }
         return new Shape([inputShape[0], inputShape[1], .. size]);
     }
 
@@ -96,6 +100,20 @@ public abstract class MaxUnpoolNd
         var gradInput = new Tensor(inputShape);
         PoolingMaxUnpool.Backward(gradOutput.Span, cachedIndices.Data, gradInput.Span, inputShape[0] * inputShape[1], inputShape.SizeFrom(2), cachedOutputShape.SizeFrom(2));
         return gradInput;
+    }
+
+    /// <summary>
+    /// PyTorch's default <c>(in − 1)·stride − 2·padding + kernel</c>. It need not be positive: only
+    /// a size actually used must be, and a requested size is checked against this one.
+    /// </summary>
+    private int[] DefaultSize(ReadOnlySpan<int> input)
+    {
+        var size = new int[input.Length];
+        for (int i = 0; i < size.Length; i++)
+        {
+            size[i] = (input[i] - 1) * Geometry.Stride[i] - 2 * Geometry.PadBefore[i] + Geometry.Kernel[i];
+        }
+        return size;
     }
 
     private int[] RequestedSize(int[] outputSize, int[] defaultSize)
