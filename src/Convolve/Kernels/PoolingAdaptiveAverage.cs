@@ -69,6 +69,6 @@ public static class PoolingAdaptiveAverage
     }
 
     /// <summary>The input bin <c>[floor(i·In/Out), ceil((i + 1)·In/Out))</c> of output position <paramref name="i"/>.</summary>
-    public static (int Start, int End) Bin(int i, int input, int output) =>
+    private static (int Start, int End) Bin(int i, int input, int output) =>
         ((int)((long)i * input / output), (int)(((long)(i + 1) * input + output - 1) / output));
 }

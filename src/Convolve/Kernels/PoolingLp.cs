@@ -14,6 +14,15 @@ public static class PoolingLp
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Power(ReadOnlySpan<float> input, Span<float> output, double normType)
     {
+        // p = 2 is the common case; PyTorch also squares by multiplication there.
+        if (normType == 2)
+        {
+            for (int i = 0; i < input.Length; i++)
+            {
+                output[i] = input[i] * input[i];
+            }
+            return;
+        }
         for (int i = 0; i < input.Length; i++)
         {
             output[i] = (float)Math.Pow(input[i], normType);
@@ -30,7 +39,9 @@ public static class PoolingLp
         double exponent = 1.0 / normType;
         for (int i = 0; i < average.Length; i++)
         {
-            output[i] = (float)Math.Pow(average[i] * kernelVolume, exponent);
+            float sum = average[i] * kernelVolume;
+            // A root of one half is a square root, as PyTorch computes it.
+            output[i] = exponent == 0.5 ? MathF.Sqrt(sum) : (float)Math.Pow(sum, exponent);
         }
     }
 
