@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+
+namespace Convolve.Kernels;
+
+/// <summary>
+/// Average pooling over <c>planes</c> independent (n, c) planes of shape <c>[D, H, W]</c>
+/// described by a <see cref="Window3"/> (dilation is ignored: average pooling has none). The
+/// divisor follows PyTorch: with <c>countIncludePad</c> it is the size of the window clipped to
+/// <c>[−pad, in + pad)</c>, so a ceil-mode window that reaches past the right padding is divided
+/// by less than the kernel volume; otherwise it is the number of input elements in the window.
+/// The sum always covers the window clipped to the input.
+/// </summary>
+public static class PoolingAverage
+{
+    /// <summary>Writes the window averages. Shapes: input <c>[planes, InD, InH, InW]</c>, output <c>[planes, OutD, OutH, OutW]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(ReadOnlySpan<float> input, Span<float> output, int planes, in Window3 window, bool countIncludePad)
+    {
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        for (int plane = 0; plane < planes; plane++)
+        {
+            ReadOnlySpan<float> inputPlane = input.Slice(plane * inPlane, inPlane);
+            Span<float> outputPlane = output.Slice(plane * outPlane, outPlane);
+            int o = 0;
+            for (int od = 0; od < window.OutD; od++)
+            {
+                var d = Range(od, window.SD, window.PD, window.KD, window.InD);
+                for (int oh = 0; oh < window.OutH; oh++)
+                {
+                    var h = Range(oh, window.SH, window.PH, window.KH, window.InH);
+                    for (int ow = 0; ow < window.OutW; ow++, o++)
+                    {
+                        var w = Range(ow, window.SW, window.PW, window.KW, window.InW);
+                        outputPlane[o] = Sum(inputPlane, window, d, h, w) / Divisor(d, h, w, countIncludePad);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Adds each output gradient, divided by its window's divisor, into every input element the
+    /// window sums. Shapes as in <see cref="Forward"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardAdd(ReadOnlySpan<float> gradOutput, Span<float> gradInput, int planes, in Window3 window, bool countIncludePad)
+    {
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        for (int plane = 0; plane < planes; plane++)
+        {
+            Span<float> gradInputPlane = gradInput.Slice(plane * inPlane, inPlane);
+            ReadOnlySpan<float> gradOutputPlane = gradOutput.Slice(plane * outPlane, outPlane);
+            int o = 0;
+            for (int od = 0; od < window.OutD; od++)
+            {
+                var d = Range(od, window.SD, window.PD, window.KD, window.InD);
+                for (int oh = 0; oh < window.OutH; oh++)
+                {
+                    var h = Range(oh, window.SH, window.PH, window.KH, window.InH);
+                    for (int ow = 0; ow < window.OutW; ow++, o++)
+                    {
+                        var w = Range(ow, window.SW, window.PW, window.KW, window.InW);
+                        Spread(gradInputPlane, window, d, h, w, gradOutputPlane[o] / Divisor(d, h, w, countIncludePad));
+                    }
+                }
+            }
+        }
+    }
+
+    private static Extent Range(int o, int stride, int padding, int kernel, int input)
+    {
+        int start = o * stride - padding;
+        int end = Math.Min(start + kernel, input + padding);
+        return new Extent(Math.Max(start, 0), Math.Min(end, input), end - start);
+    }
+
+    private static float Divisor(Extent d, Extent h, Extent w, bool countIncludePad) => countIncludePad
+        ? d.PaddedLength * h.PaddedLength * w.PaddedLength
+        : (d.End - d.First) * (h.End - h.First) * (w.End - w.First);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float Sum(ReadOnlySpan<float> input, in Window3 window, Extent d, Extent h, Extent w)
+    {
+        float sum = 0f;
+        for (int z = d.First; z < d.End; z++)
+        {
+            for (int y = h.First; y < h.End; y++)
+            {
+                ReadOnlySpan<float> row = input.Slice((z * window.InH + y) * window.InW + w.First, w.End - w.First);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    sum += row[x];
+                }
+            }
+        }
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Spread(Span<float> gradInput, in Window3 window, Extent d, Extent h, Extent w, float share)
+    {
+        for (int z = d.First; z < d.End; z++)
+        {
+            for (int y = h.First; y < h.End; y++)
+            {
+                Span<float> row = gradInput.Slice((z * window.InH + y) * window.InW + w.First, w.End - w.First);
+                for (int x = 0; x < row.Length; x++)
+                {
+                    row[x] += share;
+                }
+            }
+        }
+    }
+
+    /// <summary>One dimension of a window: <c>[First, End)</c> clipped to the input, and its length clipped to the padded input.</summary>
+    private readonly record struct Extent(int First, int End, int PaddedLength);
+}

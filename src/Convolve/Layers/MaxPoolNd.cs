@@ -1,0 +1,57 @@
+using Convolve.Kernels;
+using Convolve.Tensors;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// Max pooling over 1–3 spatial dimensions, like PyTorch's <c>_MaxPoolNd</c>: each output is the
+/// maximum of its (dilated) window, padding counts as −∞, the first maximum in scan order wins
+/// ties and a NaN in the window wins. The argmax switches are kept as an <see cref="IndexTensor"/>
+/// of the output's shape whose values are flat indices within each (n, c) input plane
+/// (PyTorch's <c>return_indices</c>), for <see cref="MaxUnpoolNd"/> and for the backward pass,
+/// which routes each gradient to its argmax and adds where windows overlap.
+/// </summary>
+public abstract class MaxPoolNd : PoolingLayer
+{
+    private Shape? cachedInputShape;
+    private IndexTensor? cachedIndices;
+
+    private protected MaxPoolNd(ConvGeometry geometry, bool ceilMode)
+        : base(geometry, ceilMode)
+    {
+    }
+
+    /// <summary>The switches of the last forward pass (Shape [N, C, spatial_out...]), or null before the first.</summary>
+    public IndexTensor? Indices { get; private set; }
+
+    /// <summary>Computes the window maxima; the switches are kept in <see cref="Indices"/>.</summary>
+    public override Tensor Forward(Tensor input) => ForwardWithIndices(input).Output;
+
+    /// <summary>
+    /// Computes the window maxima and returns them with their switches (PyTorch's
+    /// <c>return_indices=True</c>). Input Shape [N, C, spatial...]; both results Shape [N, C, spatial_out...].
+    /// </summary>
+    public (Tensor Output, IndexTensor Indices) ForwardWithIndices(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var (outputShape, window) = Plan(input.Shape);
+        var output = new Tensor(outputShape);
+        var indices = new IndexTensor(outputShape);
+        PoolingMax.Forward(input.Span, output.Span, indices.Data, Planes(input.Shape), window);
+        Indices = indices;
+        cachedInputShape = IsTraining ? input.Shape : null;
+        cachedIndices = IsTraining ? indices : null;
+        return (output, indices);
+    }
+
+    /// <summary>Routes each gradient to the input position that won its window; Shape [N, C, spatial...].</summary>
+    public override Tensor Backward(Tensor gradOutput)
+    {
+        IndexTensor indices = RequireCached(cachedIndices);
+        Shape inputShape = RequireCached(cachedInputShape);
+        RequireGradShape(gradOutput, indices.Shape);
+        var gradInput = new Tensor(inputShape);
+        PoolingMax.BackwardAdd(gradOutput.Span, indices.Data, gradInput.Span, Planes(inputShape), Plan(inputShape).Window);
+        return gradInput;
+    }
+}
