@@ -1,0 +1,107 @@
+#!/usr/bin/python3
+"""PyTorch's side of the layer and training benchmarks (run by bench/compare.sh).
+
+Times the standard layer set (batch 64, float32, NCHW) forward and forward+backward, and the
+reference model's training steps, with the same protocol as Convolve's harness: warm-up, then the
+median (and min, max) of at least 20 timed runs. Prints one tab-separated row per measurement:
+    ROW <kind> <name> <median> <min> <max> <unit>
+
+Usage: compare_layers.py layers|train --threads N [--runs R]
+Run with ATEN_CPU_CAPABILITY=avx512 for PyTorch's AVX-512 kernels (Debian's build defaults to AVX2).
+"""
+import argparse
+import statistics
+import time
+
+import torch
+import torch.nn as nn
+
+
+def layer_set():
+    n = 64
+    return [
+        ("Conv2d(1,32,5,p=2) 28x28", nn.Conv2d(1, 32, 5, padding=2), (n, 1, 28, 28)),
+        ("Conv2d(32,64,5,p=2) 14x14", nn.Conv2d(32, 64, 5, padding=2), (n, 32, 14, 14)),
+        ("Conv2d(64,128,3,p=1) 7x7", nn.Conv2d(64, 128, 3, padding=1), (n, 64, 7, 7)),
+        ("Conv2d(3,64,3,p=1) 32x32", nn.Conv2d(3, 64, 3, padding=1), (n, 3, 32, 32)),
+        ("ConvTranspose2d(64,32,4,s=2,p=1) 7x7", nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1), (n, 64, 7, 7)),
+        ("MaxPool2d(2) 32x28x28", nn.MaxPool2d(2), (n, 32, 28, 28)),
+        ("AvgPool2d(2) 32x28x28", nn.AvgPool2d(2), (n, 32, 28, 28)),
+        ("LPPool2d(2,2) 32x28x28", nn.LPPool2d(2, 2), (n, 32, 28, 28)),
+        ("Linear(3136,128)", nn.Linear(3136, 128), (n, 3136)),
+    ]
+
+
+def timed(fn, runs, warmup=5):
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(samples), min(samples), max(samples)
+
+
+def row(kind, name, stats, unit):
+    print(f"ROW\t{kind}\t{name}\t{stats[0]:.4f}\t{stats[1]:.4f}\t{stats[2]:.4f}\t{unit}", flush=True)
+
+
+def bench_layers(runs):
+    for name, module, shape in layer_set():
+        x = torch.rand(*shape) + 0.1  # positive: LPPool's square root needs positive sums
+        with torch.no_grad():
+            row("forward", name, timed(lambda: module(x), runs), "ms")
+        xg = x.clone().requires_grad_(True)
+        grad = torch.randn_like(module(x))
+
+        def step():
+            module.zero_grad(set_to_none=False)
+            xg.grad = None
+            module(xg).backward(grad)
+
+        row("forward+backward", name, timed(step, runs), "ms")
+
+
+def fashion_cnn():
+    return nn.Sequential(
+        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def bench_train(runs):
+    torch.manual_seed(0)
+    model = fashion_cnn()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+    batches = [(torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))) for _ in range(8)]
+    state = {"i": 0}
+
+    def step():
+        x, y = batches[state["i"] % len(batches)]
+        state["i"] += 1
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+    median, low, high = timed(step, runs, warmup=10)
+    # images/s: the median step time gives the typical rate; min/max swap roles.
+    print(f"ROW\ttrain\tfashion-cnn step\t{median:.4f}\t{low:.4f}\t{high:.4f}\tms", flush=True)
+    print(f"ROW\ttrain\tfashion-cnn images/s\t{64e3 / median:.1f}\t{64e3 / high:.1f}\t{64e3 / low:.1f}\timages/s", flush=True)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["layers", "train"])
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, "
+          f"capability {torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, 'cpu') else 'unknown'}", flush=True)
+    {"layers": bench_layers, "train": bench_train}[args.mode](args.runs)
+
+
+if __name__ == "__main__":
+    main()
