@@ -78,6 +78,20 @@ public sealed class IdxValidationTests : IDisposable
     }
 
     [Fact]
+    public void A_gzip_file_cut_off_mid_stream_is_reported_as_truncated_or_corrupt()
+    {
+        var random = new Random(4);
+        byte[] pixels = new byte[4000];
+        random.NextBytes(pixels);
+        byte[] compressed = IdxBytes.Gzip(IdxBytes.Build(0x08, [4000], pixels));
+        string path = files.File("cut.gz", compressed[..(compressed.Length / 2)]);
+        var ex = Assert.Throws<IdxFormatException>(() => IdxFile.Read(path));
+        Assert.StartsWith($"{path}: at byte ", ex.Message, StringComparison.Ordinal);
+        Assert.True(ex.Message.Contains("truncated", StringComparison.Ordinal) || ex.Message.Contains("corrupt", StringComparison.Ordinal), ex.Message);
+        Assert.InRange(ex.Offset, 8, 4008);
+    }
+
+    [Fact]
     public void Non_seekable_streams_are_refused_with_the_reason()
     {
         using var pipe = new NonSeekable();
