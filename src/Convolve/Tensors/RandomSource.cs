@@ -38,6 +38,38 @@ public sealed class RandomSource
         return z ^ (z >> 31);
     }
 
+    /// <summary>Number of words in <see cref="GetState"/>: the four xoshiro words, the spare-normal flag and its bits.</summary>
+    public const int StateLength = 6;
+
+    /// <summary>
+    /// The complete generator state (including a pending spare normal sample), so that a run can be
+    /// checkpointed and resumed exactly with <see cref="SetState"/>.
+    /// </summary>
+    public ulong[] GetState() =>
+        [s0, s1, s2, s3, hasSpareNormal ? 1UL : 0UL, BitConverter.DoubleToUInt64Bits(spareNormal)];
+
+    /// <summary>Restores a state captured by <see cref="GetState"/>; validates it before changing anything.</summary>
+    /// <exception cref="ArgumentException">The state has the wrong length, an all-zero xoshiro part, or a flag other than 0 or 1.</exception>
+    public void SetState(ReadOnlySpan<ulong> state)
+    {
+        if (state.Length != StateLength)
+        {
+            throw new ArgumentException($"a RandomSource state has {StateLength} words but got {state.Length}", nameof(state));
+        }
+        if ((state[0] | state[1] | state[2] | state[3]) == 0)
+        {
+            // xoshiro256** never leaves the all-zero state, so no seed produces it.
+            throw new ArgumentException("a RandomSource state cannot have all four generator words zero", nameof(state));
+        }
+        if (state[4] > 1)
+        {
+            throw new ArgumentException($"a RandomSource state's spare-normal flag must be 0 or 1 but got {state[4]}", nameof(state));
+        }
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3]);
+        hasSpareNormal = state[4] == 1;
+        spareNormal = BitConverter.UInt64BitsToDouble(state[5]);
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

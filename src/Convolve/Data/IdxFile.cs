@@ -1,0 +1,149 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Convolve.Data;
+
+/// <summary>
+/// Reads and writes IDX files (the MNIST format), raw or gzip-compressed. gzip is recognised by
+/// its magic bytes 1F 8B, never by the file name. Every rule (magic, element type, rank 1–4,
+/// sizes, total size, truncation, trailing bytes) is checked before the data array is allocated
+/// where the file's length allows it, and a violation raises <see cref="IdxFormatException"/>.
+/// </summary>
+public static partial class IdxFile
+{
+    /// <summary>DEFLATE expands at most 1032-fold, which bounds what a gzip file can promise.</summary>
+    private const long MaxGzipRatio = 1032;
+
+    private const int ChunkBytes = 1 << 22;
+
+    /// <summary>Reads the IDX file at <paramref name="path"/>.</summary>
+    /// <exception cref="IdxFormatException">The file breaks the format.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static IdxArray Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+        return Read(file, path);
+    }
+
+    /// <summary>Reads an IDX file from a seekable stream, from its current position to its end.</summary>
+    /// <param name="stream">The file's bytes, raw or gzip.</param>
+    /// <param name="name">The name used in error messages.</param>
+    /// <exception cref="IdxFormatException">The content breaks the format.</exception>
+    public static IdxArray Read(Stream stream, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!stream.CanSeek)
+        {
+            throw new ArgumentException("the stream must be seekable: gzip is recognised by peeking at the first two bytes", nameof(stream));
+        }
+        long start = stream.Position, available = stream.Length - start;
+        bool gzip = stream.ReadByte() == 0x1F && stream.ReadByte() == 0x8B;
+        stream.Position = start;
+        if (!gzip)
+        {
+            return ReadContent(stream, name, available, exactLength: true);
+        }
+        using var content = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
+        return ReadContent(content, name, available * MaxGzipRatio, exactLength: false);
+    }
+
+    private static IdxArray ReadContent(Stream content, string name, long maxLength, bool exactLength)
+    {
+        var header = IdxHeader.Read(content, name);
+        long end = header.Length + header.DataLength;
+        string promise = $"the header promises {header.DataLength} bytes of {IdxArray.Describe(header.ElementType)} data for shape {header.Shape}, ending at byte {end}";
+        if (end > maxLength)
+        {
+            throw new IdxFormatException(name, exactLength ? maxLength : header.Length, exactLength
+                ? $"{promise}, but the file has only {maxLength} bytes (truncated)"
+                : $"{promise}, more than this gzip file can hold ({maxLength} bytes decompressed at most)");
+        }
+        if (exactLength && end < maxLength)
+        {
+            throw new IdxFormatException(name, end, $"expected the file to end here, where {promise}, but it has {maxLength - end} trailing bytes");
+        }
+        var array = IdxArray.Allocate(header.ElementType, header.Shape);
+        ReadData(content, array, name, header.Length);
+        if (!exactLength)
+        {
+            long trailing = CountRemaining(content, name, end);
+            if (trailing > 0)
+            {
+                throw new IdxFormatException(name, end, $"expected the decompressed content to end here, where {promise}, but it has {trailing} trailing bytes");
+            }
+        }
+        return array;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ReadData(Stream content, IdxArray array, string name, long dataStart)
+    {
+        int elementSize = IdxArray.ElementSize(array.ElementType);
+        long total = (long)array.Data.Length * elementSize;
+        ref byte first = ref MemoryMarshal.GetArrayDataReference(array.Data);
+        for (long done = 0; done < total; done += ChunkBytes)
+        {
+            var chunk = MemoryMarshal.CreateSpan(ref Unsafe.Add(ref first, (nint)done), (int)Math.Min(ChunkBytes, total - done));
+            int read = ReadFully(content, chunk, name, dataStart + done);
+            if (read < chunk.Length)
+            {
+                throw new IdxFormatException(name, dataStart + done + read,
+                    $"expected {total} bytes of {IdxArray.Describe(array.ElementType)} data for shape {array.Shape} from byte {dataStart}, but the content ends here (truncated)");
+            }
+            SwapBigEndian(chunk, elementSize);
+        }
+    }
+
+    /// <summary>Reverses the byte order of each element in place (IDX is big-endian), a no-op on big-endian hosts.</summary>
+    internal static void SwapBigEndian(Span<byte> bytes, int elementSize)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            return;
+        }
+        switch (elementSize)
+        {
+            case 2:
+                var shorts = MemoryMarshal.Cast<byte, short>(bytes);
+                BinaryPrimitives.ReverseEndianness(shorts, shorts);
+                break;
+            case 4:
+                var ints = MemoryMarshal.Cast<byte, int>(bytes);
+                BinaryPrimitives.ReverseEndianness(ints, ints);
+                break;
+            case 8:
+                var longs = MemoryMarshal.Cast<byte, long>(bytes);
+                BinaryPrimitives.ReverseEndianness(longs, longs);
+                break;
+        }
+    }
+
+    /// <summary>Reads until <paramref name="buffer"/> is full or the content ends; a corrupt gzip stream becomes an <see cref="IdxFormatException"/>.</summary>
+    internal static int ReadFully(Stream content, Span<byte> buffer, string name, long offset)
+    {
+        try
+        {
+            return content.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new IdxFormatException(name, offset, $"the gzip stream is corrupt at or after this decompressed byte: {ex.Message}", ex);
+        }
+    }
+
+    private static long CountRemaining(Stream content, string name, long offset)
+    {
+        Span<byte> scratch = stackalloc byte[4096];
+        long count = 0;
+        int read;
+        while ((read = ReadFully(content, scratch, name, offset + count)) > 0)
+        {
+            count += read;
+        }
+        return count;
+    }
+}
