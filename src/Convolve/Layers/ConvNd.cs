@@ -44,15 +44,24 @@ public abstract class ConvNd : ConvolutionBase
     /// <summary>Adds the weight and bias gradients and returns the input gradient, shape [N, C_in, In...].</summary>
     public override Tensor Backward(Tensor gradOutput)
     {
-        Tensor input = RequireCached(cachedInput);
+        ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
+        var gradInput = new Tensor(input.Shape);
+        Passes.BackwardData(gradOutput.Span, Weight.Value.Span, gradInput.Span, layout);
+        return gradInput;
+    }
+
+    /// <summary>Adds the weight and bias gradients only: a first layer's input gradient is never used.</summary>
+    public override void BackwardParametersOnly(Tensor gradOutput) => AccumulateParameterGrads(gradOutput, out _);
+
+    private ConvolutionLayout AccumulateParameterGrads(Tensor gradOutput, out Tensor input)
+    {
+        input = RequireCached(cachedInput);
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
         Passes.BackwardWeight(input.Span, gradOutput.Span, Weight.Grad.Span, layout);
         AccumulateBiasGrad(gradOutput);
-        var gradInput = new Tensor(input.Shape);
-        Passes.BackwardData(gradOutput.Span, Weight.Value.Span, gradInput.Span, layout);
-        return gradInput;
+        return layout;
     }
 
     private ConvolutionLayout LayoutFor(Shape inputShape, Shape outputShape) =>

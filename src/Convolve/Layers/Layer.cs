@@ -31,6 +31,14 @@ public abstract class Layer
     /// <summary>Adds parameter gradients and returns the gradient with respect to the last input.</summary>
     public abstract Tensor Backward(Tensor gradOutput);
 
+    /// <summary>
+    /// Adds the parameter gradients of <see cref="Backward"/> without computing the input
+    /// gradient, for a network's first layer, whose input gradient nothing consumes. Layers with
+    /// an expensive input gradient (convolution, linear) override this; the default runs
+    /// <see cref="Backward"/> and drops its result.
+    /// </summary>
+    public virtual void BackwardParametersOnly(Tensor gradOutput) => Backward(gradOutput);
+
     /// <summary>Switches to training mode (and all children).</summary>
     public void Train() => SetTraining(true);
 

@@ -83,19 +83,29 @@ public sealed class Linear : Layer
     /// </summary>
     public override Tensor Backward(Tensor gradOutput)
     {
-        Tensor cached = RequireCached(savedInput);
-        RequireGradShape(gradOutput, OutputShape(cached.Shape));
+        Tensor cached = AccumulateParameterGrads(gradOutput);
         int rows = cached.Size / InFeatures;
         var gradInput = new Tensor(cached.Shape);
         Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, gradOutput.Span, OutFeatures,
             Weight.Value.Span, InFeatures, 0f, gradInput.Span, InFeatures);
+        return gradInput;
+    }
+
+    /// <summary>Adds the weight and bias gradients only: a first layer's input gradient is never used.</summary>
+    public override void BackwardParametersOnly(Tensor gradOutput) => AccumulateParameterGrads(gradOutput);
+
+    private Tensor AccumulateParameterGrads(Tensor gradOutput)
+    {
+        Tensor cached = RequireCached(savedInput);
+        RequireGradShape(gradOutput, OutputShape(cached.Shape));
+        int rows = cached.Size / InFeatures;
         Gemm.Multiply(true, false, OutFeatures, InFeatures, rows, 1f, gradOutput.Span, OutFeatures,
             cached.Span, InFeatures, 1f, Weight.Grad.Span, InFeatures);
         if (Bias is not null)
         {
             AddColumnSums(gradOutput.Span, rows, Bias.Grad.Span);
         }
-        return gradInput;
+        return cached;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -80,6 +80,22 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         return grad;
     }
 
+    /// <summary>Backward through every child, but the first child computes no input gradient.</summary>
+    public override void BackwardParametersOnly(Tensor gradOutput)
+    {
+        ArgumentNullException.ThrowIfNull(gradOutput);
+        if (layers.Count == 0)
+        {
+            return;
+        }
+        Tensor grad = gradOutput;
+        for (int i = layers.Count - 1; i > 0; i--)
+        {
+            grad = layers[i].Backward(grad);
+        }
+        layers[0].BackwardParametersOnly(grad);
+    }
+
     /// <summary>Sets this chain's mode and every child's.</summary>
     public override void SetTraining(bool training)
     {
