@@ -32,8 +32,9 @@ public static class CheckpointFormat
     public const int PrefixLength = 8;
 
     /// <summary>
-    /// JSON nesting limit: a valid header nests three deep (root, entry, shape array); one more
-    /// level lets a misplaced object be reported by what it is rather than by its depth.
+    /// JSON nesting limit given to the reader: a valid header nests three deep (root, entry, shape
+    /// array). The parser checks each token as it streams, so it refuses a misplaced object or
+    /// array at its first token and names what it is; the limit is a second line of defence.
     /// </summary>
     public const int MaxJsonDepth = 4;
 }

@@ -9,7 +9,8 @@ internal sealed class HeaderErrors(string source, long headerStart)
     public long FileOffset(long headerIndex) => headerStart + headerIndex;
 
     /// <summary>An error at a byte index inside the header.</summary>
-    public CheckpointFormatException At(long headerIndex, string problem) => new(source, headerStart + headerIndex, problem);
+    public CheckpointFormatException At(long headerIndex, string problem, Exception? cause = null) =>
+        new(source, headerStart + headerIndex, problem, cause);
 
     /// <summary>An error at a file offset.</summary>
     public CheckpointFormatException AtFile(long fileOffset, string problem) => new(source, fileOffset, problem);

@@ -36,7 +36,7 @@ internal static class HeaderJson
         }
         catch (InvalidOperationException e)
         {
-            throw errors.At(reader.TokenStartIndex, $"{what} is not valid Unicode text: {e.Message}");
+            throw errors.At(reader.TokenStartIndex, $"{what} is not valid Unicode text: {e.Message}", e);
         }
     }
 

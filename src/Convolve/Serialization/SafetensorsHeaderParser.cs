@@ -35,7 +35,7 @@ internal sealed class SafetensorsHeaderParser
         }
         catch (JsonException e)
         {
-            throw errors.At(HeaderErrors.OffsetOf(header, e), $"the header is not well-formed JSON: {e.Message}");
+            throw errors.At(HeaderErrors.OffsetOf(header, e), $"the header is not well-formed JSON: {e.Message}", e);
         }
         return new ParsedHeader(parser.entries, parser.metadata);
     }
