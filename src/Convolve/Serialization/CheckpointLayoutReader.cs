@@ -56,7 +56,7 @@ internal sealed class CheckpointLayoutReader
         {
             var bytes = new byte[entry.ByteLength];
             Fill(bytes, DataStart + entry.Begin, $"tensor \"{entry.Name}\"");
-            tensors.Add(new TensorData(entry.Name, entry.DType, entry.Shape, bytes));
+            tensors.Add(TensorData.Wrap(entry.Name, entry.DType, entry.Shape, bytes));
         }
         return new Checkpoint(tensors, Header!.Metadata!.ToDictionary(StringComparer.Ordinal));
     }

@@ -16,12 +16,13 @@ public sealed class TensorData
     /// <summary>Wraps a copy of raw little-endian <paramref name="bytes"/>.</summary>
     /// <exception cref="ArgumentException">The byte count is not <c>shape.Size × dtype size</c>.</exception>
     public TensorData(string name, TensorDType dtype, Shape shape, ReadOnlySpan<byte> bytes)
-        : this(name, dtype, shape, bytes.ToArray())
+        : this(bytes.ToArray(), name, dtype, shape)
     {
     }
 
-    /// <summary>Takes ownership of <paramref name="bytes"/> (used by the reader and the factories).</summary>
-    internal TensorData(string name, TensorDType dtype, Shape shape, byte[] bytes)
+    // The owning constructor takes the array first so that no call with a byte[] can pick it by
+    // overload resolution instead of the copying public one.
+    private TensorData(byte[] bytes, string name, TensorDType dtype, Shape shape)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -56,6 +57,9 @@ public sealed class TensorData
 
     /// <summary>Number of bytes of data.</summary>
     public int ByteLength => bytes.Length;
+
+    /// <summary>A tensor that takes ownership of <paramref name="bytes"/> (for the reader, which has just allocated them).</summary>
+    internal static TensorData Wrap(string name, TensorDType dtype, Shape shape, byte[] bytes) => new(bytes, name, dtype, shape);
 
     /// <summary>An F32 tensor holding a copy of <paramref name="values"/>.</summary>
     public static TensorData Create(string name, Shape shape, ReadOnlySpan<float> values) => FromValues(name, TensorDType.F32, shape, values);
@@ -149,7 +153,7 @@ public sealed class TensorData
             throw new ArgumentException(
                 $"tensor \"{name}\" has {values.Length} values but shape {shape} needs {shape.Size}", nameof(values));
         }
-        return new TensorData(name, dtype, shape, LittleEndianBytes.FromValues(values));
+        return Wrap(name, dtype, shape, LittleEndianBytes.FromValues(values));
     }
 
     private T[] ToValues<T>(TensorDType expected)
