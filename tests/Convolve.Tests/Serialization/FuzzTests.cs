@@ -28,24 +28,9 @@ public partial class FuzzTests(ITestOutputHelper output)
         var rules = new HashSet<string>(StringComparer.Ordinal);
         for (int c = 0; c < cases; c++)
         {
-            var random = new RandomSource(seed * 1_000_003 + (ulong)c);
             var log = new List<string>();
-            int which = random.NextInt(bases.Length);
-            byte[] file = bases[which];
-            log.Add($"base {which}");
+            byte[] file = Mutated(bases, seed, c, log);
             string Where() => $"fuzz seed {seed} case {c} [{string.Join("; ", log)}]";
-            try
-            {
-                var mutator = new CheckpointMutator(random);
-                for (int m = random.NextInt(10) < 7 ? 1 : 2 + random.NextInt(2); m > 0; m--)
-                {
-                    file = mutator.Mutate(file, log);
-                }
-            }
-            catch (Exception e) when (e is not Xunit.Sdk.XunitException)
-            {
-                Assert.Fail($"{Where()}: the mutator itself failed: {e}");
-            }
             string? problem = Check(file, Where);
             if (problem is null)
             {
@@ -63,6 +48,28 @@ public partial class FuzzTests(ITestOutputHelper output)
             Assert.InRange(loaded, cases / 50, cases / 2);
             Assert.True(rules.Count >= 60, $"only {rules.Count} distinct problems: {string.Join(" | ", rules)}");
         }
+    }
+
+    /// <summary>Case <paramref name="c"/>: one to three mutations of a base file, from a generator seeded by seed and case alone.</summary>
+    private static byte[] Mutated(byte[][] bases, ulong seed, int c, List<string> log)
+    {
+        var random = new RandomSource(seed * 1_000_003 + (ulong)c);
+        int which = random.NextInt(bases.Length);
+        byte[] file = bases[which];
+        log.Add($"base {which}");
+        try
+        {
+            var mutator = new CheckpointMutator(random);
+            for (int m = random.NextInt(10) < 7 ? 1 : 2 + random.NextInt(2); m > 0; m--)
+            {
+                file = mutator.Mutate(file, log);
+            }
+        }
+        catch (Exception e)
+        {
+            Assert.Fail($"fuzz seed {seed} case {c} [{string.Join("; ", log)}]: the mutator itself failed: {e}");
+        }
+        return file;
     }
 
     /// <summary>Returns null when the file loaded (after checking it), else the problem reported.</summary>

@@ -42,12 +42,7 @@ internal sealed class HeaderMutator(RandomSource random)
                 EditArray(offsets, log, $"data_offsets of {tensor}");
                 break;
             case 3 when tensor is not null:
-                string name = Pick(Names);
-                log.Add($"rename {tensor} to \"{name}\"");
-                string before = root.ToJsonString(FuzzFile.WriteOptions);
-                string member = System.Text.Json.JsonSerializer.Serialize(tensor, FuzzFile.WriteOptions) + ":";
-                int at = before.IndexOf(member, StringComparison.Ordinal);
-                duplicate = at < 0 ? null : before[..at] + "\"" + name + "\":" + before[(at + member.Length)..];
+                duplicate = Rename(root, tensor, log);
                 break;
             case 4:
                 EditMetadata(root, log);
@@ -59,11 +54,7 @@ internal sealed class HeaderMutator(RandomSource random)
                 duplicate = Nest(root, entry, tensor, log);
                 break;
             case 7 when entry is not null:
-                string key = random.NextInt(2) == 0 ? "shape" : "data_offsets";
-                if (entry[key] is JsonArray { Count: > 0 } array)
-                {
-                    array[random.NextInt(array.Count)] = Pick(Numbers, log, $"a number in {tensor}.{key}");
-                }
+                ReplaceNumber(entry, tensor!, log);
                 break;
             case 8:
                 duplicate = DuplicateMember(root, entry, tensor, log);
@@ -73,6 +64,25 @@ internal sealed class HeaderMutator(RandomSource random)
         }
         string text = duplicate ?? root.ToJsonString(FuzzFile.WriteOptions);
         return FuzzFile.Assemble(text, file.Data, random.NextInt(3) == 0 ? random.NextInt(9) : 0);
+    }
+
+    private string? Rename(JsonObject root, string tensor, List<string> log)
+    {
+        string name = Pick(Names);
+        log.Add($"rename {tensor} to \"{name}\"");
+        string text = root.ToJsonString(FuzzFile.WriteOptions);
+        string member = System.Text.Json.JsonSerializer.Serialize(tensor, FuzzFile.WriteOptions) + ":";
+        int at = text.IndexOf(member, StringComparison.Ordinal);
+        return at < 0 ? null : text[..at] + "\"" + name + "\":" + text[(at + member.Length)..];
+    }
+
+    private void ReplaceNumber(JsonObject entry, string tensor, List<string> log)
+    {
+        string key = random.NextInt(2) == 0 ? "shape" : "data_offsets";
+        if (entry[key] is JsonArray { Count: > 0 } array)
+        {
+            array[random.NextInt(array.Count)] = Pick(Numbers, log, $"a number in {tensor}.{key}");
+        }
     }
 
     private void EditArray(JsonArray array, List<string> log, string what)

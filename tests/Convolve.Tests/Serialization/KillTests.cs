@@ -23,6 +23,18 @@ public class KillTests(ITestOutputHelper output)
         using var folder = new TemporaryFolder();
         string path = folder.File("model.ckpt");
         CheckpointWriter.Save(path, KillTestContent.Tensors(0), KillTestContent.Metadata(0));
+        var (last, advanced, leftovers) = KillRepeatedly(folder);
+        output.WriteLine($"{Trials} kills: the file advanced in {advanced}, reached save {last}; {leftovers} kills left a temporary behind");
+        Assert.True(advanced > 0, "no child completed a save before being killed; the test exercised nothing");
+
+        CheckpointWriter.Save(path, KillTestContent.Tensors(last + 1), KillTestContent.Metadata(last + 1));
+        Assert.Empty(folder.Temporaries());
+        Assert.Equal(["model.ckpt"], folder.Names());
+    }
+
+    /// <summary>Runs the trials, keeping children warmed up in standby so that start-up time overlaps the previous trial.</summary>
+    private static (long Last, int Advanced, int Leftovers) KillRepeatedly(TemporaryFolder folder)
+    {
         var random = new RandomSource(Seed);
         var expected = new[] { KillTestContent.Weights(true), KillTestContent.Weights(false) };
         var waiting = new Queue<SaveChildProcess>();
@@ -32,24 +44,20 @@ public class KillTests(ITestOutputHelper output)
         {
             for (int i = 0; i < Standby; i++)
             {
-                waiting.Enqueue(new SaveChildProcess(path));
+                waiting.Enqueue(new SaveChildProcess(folder.File("model.ckpt")));
             }
             for (int trial = 0; trial < Trials; trial++)
             {
                 using var child = waiting.Dequeue();
                 child.Go(last + 1);
-                waiting.Enqueue(new SaveChildProcess(path));
+                waiting.Enqueue(new SaveChildProcess(folder.File("model.ckpt")));
                 int delay = random.NextInt(4) == 0 ? random.NextInt(250) : random.NextInt(60);
                 Thread.Sleep(delay);
                 child.Kill();
-
-                long sequence = CheckComplete(path, expected, $"seed {Seed} trial {trial} (killed after {delay} ms)");
-                Assert.True(sequence >= last, $"seed {Seed} trial {trial}: the file went back from save {last} to {sequence}");
+                long sequence = CheckAfterKill(folder, expected, last, $"seed {Seed} trial {trial} (killed after {delay} ms)", out int temporaries);
                 advanced += sequence > last ? 1 : 0;
                 last = sequence;
-                string[] temporaries = folder.Temporaries();
-                Assert.True(temporaries.Length <= 1, $"seed {Seed} trial {trial}: temporaries accumulate: {string.Join(", ", temporaries)}");
-                leftovers += temporaries.Length;
+                leftovers += temporaries;
             }
         }
         finally
@@ -59,12 +67,18 @@ public class KillTests(ITestOutputHelper output)
                 waiting.Dequeue().Dispose();
             }
         }
-        output.WriteLine($"{Trials} kills: the file advanced in {advanced}, reached save {last}; {leftovers} kills left a temporary behind");
-        Assert.True(advanced > 0, "no child completed a save before being killed; the test exercised nothing");
+        return (last, advanced, leftovers);
+    }
 
-        CheckpointWriter.Save(path, KillTestContent.Tensors(last + 1), KillTestContent.Metadata(last + 1));
-        Assert.Empty(folder.Temporaries());
-        Assert.Equal(["model.ckpt"], folder.Names());
+    /// <summary>The file is one whole save no older than the last one seen, and at most one temporary remains.</summary>
+    private static long CheckAfterKill(TemporaryFolder folder, TensorData[] weights, long last, string where, out int temporaries)
+    {
+        long sequence = CheckComplete(folder.File("model.ckpt"), weights, where);
+        Assert.True(sequence >= last, $"{where}: the file went back from save {last} to {sequence}");
+        string[] names = folder.Temporaries();
+        Assert.True(names.Length <= 1, $"{where}: temporaries accumulate: {string.Join(", ", names)}");
+        temporaries = names.Length;
+        return sequence;
     }
 
     /// <summary>Loads the file and checks it is one whole save; returns its sequence number.</summary>
