@@ -1,0 +1,64 @@
+using System.CommandLine;
+using Convolve.Cli.Commands;
+
+namespace Convolve.Cli;
+
+/// <summary>
+/// Builds the <c>convolve</c> command tree and runs it. User errors (bad arguments, bad files,
+/// impossible options) print one line on the error stream and exit with code 2, never a stack
+/// trace; internal errors exit with 1 and show the trace only with <c>CONVOLVE_DEBUG=1</c>.
+/// </summary>
+public static class CliApp
+{
+    /// <summary>Exit code of a successful run.</summary>
+    public const int Success = 0;
+
+    /// <summary>Exit code of an internal error (a bug).</summary>
+    public const int InternalError = 1;
+
+    /// <summary>Exit code of a user error: bad arguments, files or options.</summary>
+    public const int UserError = 2;
+
+    /// <summary>Parses and runs <paramref name="args"/>, writing to the given streams.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var context = new CliContext(output, error);
+        RootCommand root = BuildRoot(context);
+        ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
+        if (parsed.Errors.Count > 0)
+        {
+            string command = parsed.CommandResult.Command == root ? "convolve" : $"convolve {parsed.CommandResult.Command.Name}";
+            string messages = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal).TrimEnd('.') + ".").Distinct().Reverse());
+            error.WriteLine($"convolve: {messages} See '{command} --help'.");
+            return UserError;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (CliErrors.IsUserError(ex))
+        {
+            error.WriteLine($"convolve: {CliErrors.Describe(ex)}");
+            return UserError;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            error.WriteLine($"convolve: internal error: {ex.GetType().Name}: {ex.Message}");
+            error.WriteLine(Environment.GetEnvironmentVariable("CONVOLVE_DEBUG") == "1"
+                ? ex.ToString()
+                : "this is a bug in convolve; rerun with CONVOLVE_DEBUG=1 for the stack trace");
+            return InternalError;
+        }
+    }
+
+    private static RootCommand BuildRoot(CliContext context)
+    {
+        var root = new RootCommand("convolve: a convolutional neural network engine in pure managed C#. Train, evaluate and inspect CNNs.");
+        root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(ExportCommand.Create(context));
+        return root;
+    }
+}
