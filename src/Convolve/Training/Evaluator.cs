@@ -1,0 +1,66 @@
+using Convolve.Data;
+using Convolve.Layers;
+using Convolve.Losses;
+using Convolve.Tensors;
+
+namespace Convolve.Training;
+
+/// <summary>Scores a classifier on a data set in evaluation mode.</summary>
+public static class Evaluator
+{
+    /// <summary>
+    /// Runs <paramref name="model"/> over <paramref name="data"/> in batches, in evaluation mode
+    /// (the previous mode is restored afterwards), and tallies cross-entropy and the confusion matrix.
+    /// </summary>
+    /// <param name="model">A classifier mapping <c>[B, C, H, W]</c> to class scores <c>[B, classes]</c>.</param>
+    /// <param name="data">At least one sample.</param>
+    /// <param name="batchSize">Samples per forward pass; positive.</param>
+    /// <exception cref="ArgumentException">The batch size is not positive, the data set is empty, or the model's output does not fit the data set's classes.</exception>
+    public static EvaluationResult Evaluate(Layer model, Dataset data, int batchSize = 256)
+    {
+        Validate(model, data, batchSize);
+        int classes = data.Classes;
+        var confusion = new long[classes, classes];
+        var loss = new CrossEntropyLoss(Reduction.Sum);
+        var slicer = new BatchSlicer(data.Images, batchSize);
+        double lossSum = 0;
+        using (EvaluationMode.Enter(model))
+        {
+            for (int start = 0; start < data.Count; start += batchSize)
+            {
+                Tensor logits = model.Forward(slicer.Slice(start));
+                ReadOnlySpan<int> labels = data.Labels.AsSpan(start, logits.Shape[0]);
+                lossSum += loss.Forward(logits, labels);
+                for (int i = 0; i < labels.Length; i++)
+                {
+                    confusion[labels[i], Scores.ArgMax(logits.Span.Slice(i * classes, classes))]++;
+                }
+            }
+        }
+        return new EvaluationResult(lossSum / data.Count, confusion);
+    }
+
+    /// <summary>Checks the arguments and, without running it, that the model maps a batch of the data to <c>[B, classes]</c>.</summary>
+    internal static void Validate(Layer model, Dataset data, int batchSize)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (batchSize <= 0)
+        {
+            throw new ArgumentException($"batchSize must be positive but got {batchSize}", nameof(batchSize));
+        }
+        if (data.Count == 0)
+        {
+            throw new ArgumentException($"cannot evaluate an empty data set (images {data.Images.Shape})", nameof(data));
+        }
+        int batch = Math.Min(batchSize, data.Count);
+        var input = new Shape([batch, .. data.ItemShape]);
+        Shape output = model.OutputShape(input);
+        if (output != new Shape(batch, data.Classes))
+        {
+            throw new ArgumentException(
+                $"the model ({model.Name}) maps a batch {input} to {output} but the data set has {data.Classes} classes, so it must give [{batch}, {data.Classes}]",
+                nameof(model));
+        }
+    }
+}
