@@ -8,7 +8,7 @@ internal static class CliErrors
     /// the values, and (for files) the path and offset.
     /// </summary>
     public static bool IsUserError(Exception ex) => ex is ArgumentException or IOException or FormatException
-        or UnauthorizedAccessException or UserErrorException;
+        or UnauthorizedAccessException or UserErrorException or Training.TrainingDivergedException;
 
     /// <summary>The exception's message on one line.</summary>
     public static string Describe(Exception ex) => ex switch
