@@ -82,16 +82,26 @@ internal static class ArchitectureWriter
                 writer.WriteBoolean("bias", transposed.Bias is not null);
                 WriteSizes(writer, "dilation", transposed.Geometry.Dilation);
                 break;
-            case Linear linear:
-                writer.WriteNumber("in_features", linear.InFeatures);
-                writer.WriteNumber("out_features", linear.OutFeatures);
-                writer.WriteBoolean("bias", linear.Bias is not null);
-                break;
             case PoolingLayer pooling when pooling is MaxPoolNd or AvgPoolNd or LPPoolNd:
                 WritePooling(writer, pooling);
                 break;
             case AdaptiveAvgPool2d adaptive:
                 WriteSizes(writer, "output_size", adaptive.OutputSize);
+                break;
+            default:
+                WriteNonSpatialOptions(writer, layer, path);
+                break;
+        }
+    }
+
+    private static void WriteNonSpatialOptions(Utf8JsonWriter writer, Layer layer, string path)
+    {
+        switch (layer)
+        {
+            case Linear linear:
+                writer.WriteNumber("in_features", linear.InFeatures);
+                writer.WriteNumber("out_features", linear.OutFeatures);
+                writer.WriteBoolean("bias", linear.Bias is not null);
                 break;
             case BatchNorm norm when norm is BatchNorm1d or BatchNorm2d:
                 writer.WriteNumber("num_features", norm.NumFeatures);

@@ -15,7 +15,7 @@ internal static class LayerFormats
     private static readonly Dictionary<string, LayerFormat> Formats = Create();
 
     /// <summary>Every known type name, in a fixed order.</summary>
-    public static IReadOnlyCollection<string> Names => TypeNames;
+    public static IReadOnlyCollection<string> Names { get; } = TypeNames.AsReadOnly();
 
     /// <summary>Looks up the format of <paramref name="type"/> (case-sensitive, as PyTorch's class names).</summary>
     public static bool TryGet(string type, [NotNullWhen(true)] out LayerFormat? format) => Formats.TryGetValue(type, out format);

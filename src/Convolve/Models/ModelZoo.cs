@@ -14,7 +14,7 @@ public static class ModelZoo
     private static readonly string[] KnownNames = ["lenet5", "fashion-cnn", "vgg-small", "resnet-small"];
 
     /// <summary>The names <see cref="Create"/> accepts: <c>lenet5</c>, <c>fashion-cnn</c>, <c>vgg-small</c>, <c>resnet-small</c>.</summary>
-    public static IReadOnlyList<string> Names => KnownNames;
+    public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(KnownNames);
 
     /// <summary>Builds the named network for input Shape [N, inChannels, imageSize, imageSize] and output Shape [N, classes].</summary>
     /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>

@@ -76,8 +76,10 @@ public class ModelSummaryTests
     [MemberData(nameof(ZooNames))]
     public void Rows_and_counts_match_PyTorch(string name)
     {
-        ModelSummary summary = ModelSummary.Of(Zoo(name), ZooReference.Input);
+        Sequential model = Zoo(name);
+        ModelSummary summary = ModelSummary.Of(model, ZooReference.Input);
         Assert.Equal(ZooReference.OutputShapes(name), summary.Rows.Select(r => (r.Name, r.OutputShape)).ToArray());
+        Assert.Equal(model.OutputShape(ZooReference.Input), summary.OutputShape);
         Assert.Equal(ZooReference.ParameterCount(name), summary.TrainableParameters);
         long buffers = ZooReference.Buffers(name).Sum(b => (long)b.Shape.Size);
         Assert.Equal(ZooReference.ParameterCount(name) + buffers, summary.Parameters);
