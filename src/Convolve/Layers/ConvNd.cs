@@ -20,7 +20,14 @@ public abstract class ConvNd : ConvolutionBase
         Padding padding, SpatialSize dilation, int groups, bool bias, RandomSource? random)
         : base(ConvGeometry.ForConvolution(owner, spatialDims, kernelSize, stride, padding, dilation), inChannels, outChannels, groups, bias, transposed: false, random)
     {
+        Padding = padding;
     }
+
+    /// <summary>
+    /// The padding as given to the constructor, keeping its mode (<c>"same"</c>, <c>"valid"</c>,
+    /// <c>"full"</c> or explicit sizes); <see cref="ConvolutionBase.Geometry"/> holds the resolved sizes.
+    /// </summary>
+    public Padding Padding { get; }
 
     /// <summary>Shape [N, C_out, Out...] for an input [N, C_in, In...].</summary>
     public override Shape OutputShape(Shape inputShape)

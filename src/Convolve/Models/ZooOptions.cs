@@ -1,0 +1,30 @@
+using Convolve.Layers;
+using Convolve.Tensors;
+
+namespace Convolve.Models;
+
+/// <summary>The validated arguments of <see cref="ModelZoo.Create"/>, shared by the builders.</summary>
+internal sealed record ZooOptions(string Name, int InChannels, int Classes, int ImageSize, RandomSource? DropoutRandom)
+{
+    /// <summary>The source of initial values; the global one is read once, when the model is built.</summary>
+    public RandomSource Random { get; } = DropoutRandom ?? RandomSource.Global;
+
+    /// <summary>
+    /// The number of features the convolutional part <paramref name="features"/> (ending in Flatten)
+    /// produces for one image, or a clear error when the image is too small for it.
+    /// </summary>
+    public int FlatFeatures(Layer features, string requirement)
+    {
+        // Two images, so that batch normalisation in training mode sees more than one value per channel.
+        var input = new Shape(2, InChannels, ImageSize, ImageSize);
+        try
+        {
+            return features.OutputShape(input)[1];
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException(
+                $"{Name} cannot take {ImageSize}×{ImageSize} images ({requirement}): {ex.Message}", "imageSize", ex);
+        }
+    }
+}
