@@ -1,0 +1,27 @@
+namespace Convolve.Kernels;
+
+/// <summary>
+/// BLIS cache-blocking sizes: <see cref="MC"/> rows of A are packed per block (the packed block
+/// MC×KC is meant to stay in L2), <see cref="KC"/> is the depth of one pass (a packed kc×NR panel of
+/// B stays in L1 while the A panels stream past it), <see cref="NC"/> columns of B are packed per
+/// block (KC×NC in L3). MC and NC are multiples of the kernel's MR and NR so that the tile grid
+/// of C never depends on how the work is split. Tests shrink them to reach every edge.
+/// </summary>
+internal readonly record struct GemmBlocking(int MC, int KC, int NC)
+{
+    /// <summary>The defaults for a SIMD level, after BLIS's Haswell/Zen and Skylake-X choices.</summary>
+    public static GemmBlocking For(SimdLevel level) => level switch
+    {
+        SimdLevel.Vector512 => new GemmBlocking(MC: 240, KC: 256, NC: 3072),
+        SimdLevel.Vector256 => new GemmBlocking(MC: 168, KC: 256, NC: 4080),
+        SimdLevel.Vector128 => new GemmBlocking(MC: 120, KC: 256, NC: 2048),
+        _ => new GemmBlocking(MC: 64, KC: 256, NC: 1024),
+    };
+
+    /// <summary>The same sizes rounded up to whole register tiles of an MR×NR kernel.</summary>
+    public GemmBlocking RoundedTo(int mr, int nr) =>
+        new(RoundUp(Math.Max(1, MC), mr), Math.Max(1, KC), RoundUp(Math.Max(1, NC), nr));
+
+    /// <summary><paramref name="value"/> rounded up to a multiple of <paramref name="multiple"/>.</summary>
+    public static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+}
