@@ -2,7 +2,18 @@ using Convolve.Bench;
 using Convolve.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
-const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...]";
+//                                                               -- microkernel
+const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | microkernel";
+if (args is ["pack"])
+{
+    PackExperiment.Run();
+    return 0;
+}
+if (args is ["microkernel"])
+{
+    MicrokernelBench.Run(Console.Out, new Benchmark());
+    return 0;
+}
 if (args.Length == 0 || args[0] != "gemm")
 {
     Console.Error.WriteLine(Usage);

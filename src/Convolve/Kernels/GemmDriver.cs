@@ -61,6 +61,11 @@ internal static unsafe class GemmDriver
                 {
                     TKernel.Run(kc, aPanel, bPanel, cTile, ldc, alpha, beta);
                 }
+                else if (2 * columns <= nr)
+                {
+                    TKernel.RunHalf(kc, aPanel, bPanel, tile, nr, alpha, 0f);
+                    GemmTile.StoreEdge(tile, nr, cTile, ldc, rows, columns, beta);
+                }
                 else
                 {
                     TKernel.Run(kc, aPanel, bPanel, tile, nr, alpha, 0f);

@@ -21,4 +21,11 @@ internal unsafe interface IGemmMicrokernel
     /// is the tile's top-left element in a row-major matrix with row stride <paramref name="ldc"/>.
     /// </summary>
     static abstract void Run(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
+
+    /// <summary>
+    /// The same for the left half of the tile, MR×(NR/2), reading the same packed panels: the
+    /// narrow right edge of C (at most NR/2 columns left) then costs half a tile instead of a
+    /// whole one. Each element goes through the same operations as in <see cref="Run"/>.
+    /// </summary>
+    static abstract void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta);
 }

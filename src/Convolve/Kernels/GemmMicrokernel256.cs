@@ -35,6 +35,34 @@ internal readonly unsafe struct GemmMicrokernel256 : IGemmMicrokernel
         Store(c + 4 * ldc, c4a, c4b, alpha, beta); Store(c + 5 * ldc, c5a, c5b, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector256<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        for (int p = 0; p < kc; p++, a += 6, b += 16)
+        {
+            Vector256<float> b0 = Load(b);
+            c0 = FusedMultiplyAdd(Create(a[0]), b0, c0); c1 = FusedMultiplyAdd(Create(a[1]), b0, c1);
+            c2 = FusedMultiplyAdd(Create(a[2]), b0, c2); c3 = FusedMultiplyAdd(Create(a[3]), b0, c3);
+            c4 = FusedMultiplyAdd(Create(a[4]), b0, c4); c5 = FusedMultiplyAdd(Create(a[5]), b0, c5);
+        }
+        Store(c, c0, alpha, beta); Store(c + ldc, c1, alpha, beta);
+        Store(c + 2 * ldc, c2, alpha, beta); Store(c + 3 * ldc, c3, alpha, beta);
+        Store(c + 4 * ldc, c4, alpha, beta); Store(c + 5 * ldc, c5, alpha, beta);
+    }
+
+    /// <summary>Writes one row of a half tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* row, Vector256<float> value, float alpha, float beta)
+    {
+        value *= alpha;
+        if (beta != 0f)
+        {
+            value += Load(row) * beta;
+        }
+        value.Store(row);
+    }
+
     /// <summary>Writes one tile row: <c>alpha·acc</c>, plus <c>beta·C</c> only when beta is non-zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* row, Vector256<float> left, Vector256<float> right, float alpha, float beta)

@@ -47,6 +47,41 @@ internal readonly unsafe struct GemmMicrokernel512 : IGemmMicrokernel
         Store(c + 10 * ldc, c10a, c10b, alpha, beta); Store(c + 11 * ldc, c11a, c11b, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        Vector512<float> c0 = default, c1 = default, c2 = default, c3 = default, c4 = default, c5 = default;
+        Vector512<float> c6 = default, c7 = default, c8 = default, c9 = default, c10 = default, c11 = default;
+        for (int p = 0; p < kc; p++, a += 12, b += 32)
+        {
+            Vector512<float> b0 = Load(b);
+            c0 = FusedMultiplyAdd(Create(a[0]), b0, c0); c1 = FusedMultiplyAdd(Create(a[1]), b0, c1);
+            c2 = FusedMultiplyAdd(Create(a[2]), b0, c2); c3 = FusedMultiplyAdd(Create(a[3]), b0, c3);
+            c4 = FusedMultiplyAdd(Create(a[4]), b0, c4); c5 = FusedMultiplyAdd(Create(a[5]), b0, c5);
+            c6 = FusedMultiplyAdd(Create(a[6]), b0, c6); c7 = FusedMultiplyAdd(Create(a[7]), b0, c7);
+            c8 = FusedMultiplyAdd(Create(a[8]), b0, c8); c9 = FusedMultiplyAdd(Create(a[9]), b0, c9);
+            c10 = FusedMultiplyAdd(Create(a[10]), b0, c10); c11 = FusedMultiplyAdd(Create(a[11]), b0, c11);
+        }
+        Store(c, c0, alpha, beta); Store(c + ldc, c1, alpha, beta);
+        Store(c + 2 * ldc, c2, alpha, beta); Store(c + 3 * ldc, c3, alpha, beta);
+        Store(c + 4 * ldc, c4, alpha, beta); Store(c + 5 * ldc, c5, alpha, beta);
+        Store(c + 6 * ldc, c6, alpha, beta); Store(c + 7 * ldc, c7, alpha, beta);
+        Store(c + 8 * ldc, c8, alpha, beta); Store(c + 9 * ldc, c9, alpha, beta);
+        Store(c + 10 * ldc, c10, alpha, beta); Store(c + 11 * ldc, c11, alpha, beta);
+    }
+
+    /// <summary>Writes one row of a half tile.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(float* row, Vector512<float> value, float alpha, float beta)
+    {
+        value *= alpha;
+        if (beta != 0f)
+        {
+            value += Load(row) * beta;
+        }
+        value.Store(row);
+    }
+
     /// <summary>Writes one tile row: <c>alpha·acc</c>, plus <c>beta·C</c> only when beta is non-zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* row, Vector512<float> left, Vector512<float> right, float alpha, float beta)

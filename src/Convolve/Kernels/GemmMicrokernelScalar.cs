@@ -28,24 +28,34 @@ internal readonly unsafe struct GemmMicrokernelScalar : IGemmMicrokernel
         Store(c + ldc, c10, c11, c12, c13, alpha, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void RunHalf(int kc, float* a, float* b, float* c, nint ldc, float alpha, float beta)
+    {
+        float c00 = 0, c01 = 0, c10 = 0, c11 = 0;
+        for (int p = 0; p < kc; p++, a += 2, b += 4)
+        {
+            float b0 = b[0], b1 = b[1], a0 = a[0], a1 = a[1];
+            c00 += a0 * b0; c01 += a0 * b1;
+            c10 += a1 * b0; c11 += a1 * b1;
+        }
+        Put(c, c00, alpha, beta);
+        Put(c + 1, c01, alpha, beta);
+        Put(c + ldc, c10, alpha, beta);
+        Put(c + ldc + 1, c11, alpha, beta);
+    }
+
     /// <summary>Writes one tile row: <c>alpha·acc</c>, plus <c>beta·C</c> only when beta is non-zero.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store(float* row, float v0, float v1, float v2, float v3, float alpha, float beta)
     {
-        v0 *= alpha;
-        v1 *= alpha;
-        v2 *= alpha;
-        v3 *= alpha;
-        if (beta != 0f)
-        {
-            v0 += row[0] * beta;
-            v1 += row[1] * beta;
-            v2 += row[2] * beta;
-            v3 += row[3] * beta;
-        }
-        row[0] = v0;
-        row[1] = v1;
-        row[2] = v2;
-        row[3] = v3;
+        Put(row, v0, alpha, beta);
+        Put(row + 1, v1, alpha, beta);
+        Put(row + 2, v2, alpha, beta);
+        Put(row + 3, v3, alpha, beta);
     }
+
+    /// <summary>Writes <c>alpha·acc</c>, plus <c>beta·C</c> (C read only then) when beta is non-zero.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put(float* target, float acc, float alpha, float beta) =>
+        *target = beta == 0f ? acc * alpha : acc * alpha + *target * beta;
 }
