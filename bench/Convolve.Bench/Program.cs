@@ -4,11 +4,6 @@ using Convolve.Kernels;
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | microkernel";
-if (args is ["pack"])
-{
-    PackExperiment.Run();
-    return 0;
-}
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());

@@ -18,16 +18,18 @@ internal static unsafe class GemmDriver
     {
         int mr = TKernel.MR, nr = TKernel.NR, k = operands.K;
         GemmWorkspace workspace = GemmWorkspace.Current;
-        int kcMax = Math.Min(blocking.KC, k);
+        // Equal slices of at most KC (576 = 3 × 192, not 256 + 256 + 64): a short last slice would
+        // pay a whole pass over C for few k-steps.
+        int kcMax = (k + (k + blocking.KC - 1) / blocking.KC - 1) / ((k + blocking.KC - 1) / blocking.KC);
         float* packedB = workspace.PackedB(kcMax * Math.Min(blocking.NC, GemmBlocking.RoundUp(columnEnd - columnStart, nr)));
         float* packedA = workspace.PackedA(kcMax * Math.Min(blocking.MC, GemmBlocking.RoundUp(rowEnd - rowStart, mr)));
         float* tile = workspace.Tile(mr * nr);
         for (int jc = columnStart; jc < columnEnd; jc += blocking.NC)
         {
             int nc = Math.Min(blocking.NC, columnEnd - jc);
-            for (int pc = 0; pc < k; pc += blocking.KC)
+            for (int pc = 0; pc < k; pc += kcMax)
             {
-                int kc = Math.Min(blocking.KC, k - pc);
+                int kc = Math.Min(kcMax, k - pc);
                 float beta = pc == 0 ? operands.Beta : 1f;
                 GemmPacking.Pack(operands.B + pc * operands.BDepthStride + jc * operands.BColumnStride,
                     operands.BColumnStride, operands.BDepthStride, nc, kc, nr, packedB);
