@@ -20,6 +20,13 @@ internal static class GemmParallel
             GemmDriver.Run<TKernel>(operands, blocking, 0, m, 0, n);
             return;
         }
+        RunParts<TKernel>(operands, blocking, partition);
+    }
+
+    /// <summary>The parallel case, kept apart so that the single-threaded path allocates no closure.</summary>
+    private static void RunParts<TKernel>(GemmOperands operands, GemmBlocking blocking, GemmPartition partition)
+        where TKernel : struct, IGemmMicrokernel
+    {
         var options = new ParallelOptions { MaxDegreeOfParallelism = partition.Parts };
         Parallel.For(0, partition.Parts, options, part =>
         {

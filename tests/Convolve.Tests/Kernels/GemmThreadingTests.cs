@@ -33,6 +33,20 @@ public class GemmThreadingTests
         TensorAssert.Identical(single, test.RunManaged(GemmSettings.For(level, 3)), "3 threads against 1");
     }
 
+    /// <summary>Packing buffers are reused: once warm, a single-threaded product allocates nothing.</summary>
+    [Fact]
+    public void Steady_state_allocates_nothing()
+    {
+        var test = new GemmCase(false, true, 70, 90, 600, 1f, 0f, 0, 3);
+        float[] c = new float[test.InitialC.Length];
+        var settings = GemmSettings.For(Simd.HardwareLevel, 1);
+        Gemm.MultiplyManaged(settings, false, true, 70, 90, 600, 1f, test.A, test.Lda, test.B, test.Ldb, 0f, c, test.Ldc);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Gemm.MultiplyManaged(settings, false, true, 70, 90, 600, 1f, test.A, test.Lda, test.B, test.Ldb, 0f, c, test.Ldc);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        test.AssertMatchesReference(c, "warm call");
+    }
+
     [Fact]
     public void Small_products_stay_on_one_thread()
     {
