@@ -9,7 +9,11 @@ namespace Convolve.Kernels;
 /// With <c>beta == 0</c> C is only written, never read (so NaN garbage in C is overwritten).
 /// The implementation follows BLIS (packed panels, a register-tile microkernel per
 /// <see cref="Simd.Level"/>) and splits large products over <see cref="MaxThreads"/> threads so that
-/// the result does not depend on the thread count.
+/// the result does not depend on the thread count: every element is computed by one thread in the
+/// same k order. Small products stay on the calling thread, and a product started from inside a
+/// GEMM's own parallel part is not split again; a caller that runs many products in parallel
+/// itself should lower <see cref="MaxThreads"/> to avoid oversubscription.
+/// <c>CONVOLVE_GEMM=openblas</c> routes every product to OpenBLAS's <c>cblas_sgemm</c> for comparison.
 /// </summary>
 public static class Gemm
 {
