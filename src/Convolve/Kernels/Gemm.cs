@@ -7,50 +7,114 @@ namespace Convolve.Kernels;
 /// <c>C = alpha·op(A)·op(B) + beta·C</c>, where <c>op(X)</c> is <c>X</c> or <c>Xᵀ</c>;
 /// <c>op(A)</c> is m×k, <c>op(B)</c> is k×n and C is m×n. Leading dimensions are row strides.
 /// With <c>beta == 0</c> C is only written, never read (so NaN garbage in C is overwritten).
+/// The implementation follows BLIS (packed panels, a register-tile microkernel per
+/// <see cref="Simd.Level"/>) and splits large products over <see cref="MaxThreads"/> threads so that
+/// the result does not depend on the thread count: every element is computed by one thread in the
+/// same k order. Small products stay on the calling thread, and a product started from inside a
+/// GEMM's own parallel part is not split again; a caller that runs many products in parallel
+/// itself should lower <see cref="MaxThreads"/> to avoid oversubscription.
+/// <c>CONVOLVE_GEMM=openblas</c> routes every product to OpenBLAS's <c>cblas_sgemm</c> for comparison.
 /// </summary>
 public static class Gemm
 {
+    /// <summary>Environment variable that caps the thread count (a positive integer).</summary>
+    public const string ThreadsEnvironmentVariable = "CONVOLVE_THREADS";
+
+    /// <summary>Environment variable that selects the backend: <c>managed</c> (default) or <c>openblas</c>.</summary>
+    public const string BackendEnvironmentVariable = "CONVOLVE_GEMM";
+
+    private static readonly GemmBackend ChosenBackend;
+    private static readonly string? BackendError;
+    private static string? threadsError;
+    private static int maxThreads;
+
+    static Gemm()
+    {
+        BackendError = GemmEnvironment.ParseBackend(Environment.GetEnvironmentVariable(BackendEnvironmentVariable), out ChosenBackend);
+        maxThreads = GemmEnvironment.ParseThreads(
+            Environment.GetEnvironmentVariable(ThreadsEnvironmentVariable), Environment.ProcessorCount, out threadsError);
+    }
+
+    /// <summary>
+    /// The most threads one product may use: <c>CONVOLVE_THREADS</c> if set, otherwise
+    /// <see cref="Environment.ProcessorCount"/>. Small products use fewer.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Reading it when <c>CONVOLVE_THREADS</c> is not a positive integer.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Setting a value below 1.</exception>
+    public static int MaxThreads
+    {
+        get => threadsError is null ? Volatile.Read(ref maxThreads) : throw new InvalidOperationException(threadsError);
+        set
+        {
+            if (value < 1)
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"Gemm.MaxThreads must be at least 1 but got {value}");
+            }
+            threadsError = null;
+            Volatile.Write(ref maxThreads, value);
+        }
+    }
+
+    /// <summary>The backend chosen by <c>CONVOLVE_GEMM</c>.</summary>
+    /// <exception cref="InvalidOperationException"><c>CONVOLVE_GEMM</c> names an unknown backend.</exception>
+    public static GemmBackend Backend => BackendError is null ? ChosenBackend : throw new InvalidOperationException(BackendError);
+
     /// <summary>Computes <c>C = alpha·op(A)·op(B) + beta·C</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <exception cref="ArgumentException">A size is negative, a leading dimension is too small or a span too short.</exception>
     public static void Multiply(
         bool transposeA, bool transposeB, int m, int n, int k, float alpha,
         ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb,
         float beta, Span<float> c, int ldc)
     {
         GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
-        for (int i = 0; i < m; i++)
+        if (Backend == GemmBackend.OpenBlas && m > 0 && n > 0 && k > 0)
         {
-            Span<float> row = c.Slice(i * ldc, n);
-            if (beta == 0f)
+            BlasNative.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, MaxThreads);
+            return;
+        }
+        SimdLevel level = Simd.Level;
+        MultiplyManaged(GemmSettings.For(level, MaxThreads), transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+    }
+
+    /// <summary>The managed GEMM with explicit settings (tests run every level and blocking through it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static unsafe void MultiplyManaged(
+        GemmSettings settings, bool transposeA, bool transposeB, int m, int n, int k, float alpha,
+        ReadOnlySpan<float> a, int lda, ReadOnlySpan<float> b, int ldb, float beta, Span<float> c, int ldc)
+    {
+        GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
+        if (m == 0 || n == 0)
+        {
+            return;
+        }
+        if (k == 0 || alpha == 0f)
+        {
+            // As in BLAS: without a product to add, C is only scaled (and A, B are not read).
+            GemmTile.Scale(c, m, n, ldc, beta);
+            return;
+        }
+        fixed (float* pa = a, pb = b, pc = c)
+        {
+            var operands = new GemmOperands(transposeA, transposeB, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+            switch (settings.Level)
             {
-                row.Clear();
-            }
-            else if (beta != 1f)
-            {
-                for (int j = 0; j < n; j++)
-                {
-                    row[j] *= beta;
-                }
-            }
-            for (int p = 0; p < k; p++)
-            {
-                float aip = alpha * (transposeA ? a[p * lda + i] : a[i * lda + p]);
-                if (transposeB)
-                {
-                    for (int j = 0; j < n; j++)
-                    {
-                        row[j] += aip * b[j * ldb + p];
-                    }
-                }
-                else
-                {
-                    ReadOnlySpan<float> bRow = b.Slice(p * ldb, n);
-                    for (int j = 0; j < n; j++)
-                    {
-                        row[j] += aip * bRow[j];
-                    }
-                }
+                case SimdLevel.Vector512:
+                    Run<GemmMicrokernel512>(operands, settings, m, n);
+                    break;
+                case SimdLevel.Vector256:
+                    Run<GemmMicrokernel256>(operands, settings, m, n);
+                    break;
+                case SimdLevel.Vector128:
+                    Run<GemmMicrokernel128>(operands, settings, m, n);
+                    break;
+                default:
+                    Run<GemmMicrokernelScalar>(operands, settings, m, n);
+                    break;
             }
         }
     }
+
+    private static void Run<TKernel>(GemmOperands operands, GemmSettings settings, int m, int n)
+        where TKernel : struct, IGemmMicrokernel =>
+        GemmParallel.Run<TKernel>(operands, settings.Blocking.RoundedTo(TKernel.MR, TKernel.NR), m, n, settings.Threads);
 }
