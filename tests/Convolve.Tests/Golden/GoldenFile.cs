@@ -22,8 +22,8 @@ public sealed record GoldenCase(string Name, string Kind, JsonElement Options, I
     public int[] IntsOf(string key) => Options.GetProperty(key).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
     /// <summary>Padding given either as sizes or as a mode name ("same", "valid", "full").</summary>
-    public Kernels.Padding PaddingOf(string key) =>
-        Options.GetProperty(key).ValueKind == JsonValueKind.String ? Kernels.Padding.Parse(StringOf(key)) : IntsOf(key);
+    public global::Convolve.Kernels.Padding PaddingOf(string key) =>
+        Options.GetProperty(key).ValueKind == JsonValueKind.String ? global::Convolve.Kernels.Padding.Parse(StringOf(key)) : IntsOf(key);
 
     public override string ToString() => Name;
 }
