@@ -57,6 +57,7 @@ public static class CliApp
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("convolve: a convolutional neural network engine in pure managed C#. Train, evaluate and inspect CNNs.");
+        root.Subcommands.Add(TrainCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         return root;
