@@ -58,6 +58,10 @@ public static class CliApp
     {
         var root = new RootCommand("convolve: a convolutional neural network engine in pure managed C#. Train, evaluate and inspect CNNs.");
         root.Subcommands.Add(TrainCommand.Create(context));
+        root.Subcommands.Add(EvalCommand.Create(context));
+        root.Subcommands.Add(PredictCommand.Create(context));
+        root.Subcommands.Add(SummaryCommand.Create(context));
+        root.Subcommands.Add(ShapesCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         return root;

@@ -14,6 +14,8 @@ internal static class CliErrors
     public static string Describe(Exception ex) => ex switch
     {
         FileNotFoundException notFound when notFound.FileName is not null => $"file not found: {notFound.FileName}",
+        ArgumentException argument when argument.ParamName is not null =>
+            argument.Message.Replace($" (Parameter '{argument.ParamName}')", "", StringComparison.Ordinal).ReplaceLineEndings(" "),
         _ => ex.Message.ReplaceLineEndings(" "),
     };
 }

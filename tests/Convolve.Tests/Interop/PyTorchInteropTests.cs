@@ -10,7 +10,7 @@ namespace Convolve.Tests.Interop;
 /// checkpoint whose logits PyTorch computed through tools/interop/convolve_interop.py).
 /// Fixtures: tools/interop/make_fixtures.py.
 /// </summary>
-public class PyTorchInteropTests
+public class PyTorchInteropTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Data", "interop", name);
 
@@ -31,6 +31,7 @@ public class PyTorchInteropTests
         float[] torchLogits = expected["logits"].ToSingleArray();
         Assert.Equal(torchLogits.Length, logits.Length);
         double worst = logits.Zip(torchLogits, (a, b) => Math.Abs((double)a - b)).Max();
+        output.WriteLine($"{trainedBy}-trained fashion-cnn: largest |Δlogit| {worst:G3} over {logits.Length} logits");
         Assert.True(worst <= 1e-4, $"largest |Δlogit| {worst:G3} between Convolve and PyTorch for the {trainedBy}-trained model");
         Assert.True(torchLogits.Max() - torchLogits.Min() > 1, "the probe logits are too flat to show anything");
     }

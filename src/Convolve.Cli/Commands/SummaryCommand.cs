@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Convolve.Diagnostics;
+using Convolve.Layers;
+using Convolve.Models;
+using Convolve.Tensors;
+
+namespace Convolve.Cli.Commands;
+
+/// <summary><c>convolve summary</c>: per layer output shape, parameters, FLOPs and workspace, with totals.</summary>
+internal static class SummaryCommand
+{
+    public static Command Create(CliContext context)
+    {
+        var model = new Argument<string>("model") { Description = "A zoo model name (" + string.Join(", ", ModelZoo.Names) + ") or a saved model file" };
+        var input = new Option<string>("--input") { Description = "Input shape C,H,W of one image", DefaultValueFactory = _ => "1,28,28" };
+        var batch = new Option<int>("--batch-size", "-b") { Description = "Batch size for activation memory and FLOPs", DefaultValueFactory = _ => 1 };
+        var architecture = new Option<bool>("--architecture") { Description = "Print the architecture JSON (what checkpoints store) instead" };
+        var command = new Command("summary", "Show a model layer by layer: output shape, parameters, FLOPs, workspace bytes, and totals.") { model, input, batch, architecture };
+        command.SetAction(parsed =>
+        {
+            string name = parsed.GetValue(model)!;
+            int[] item = ParseShape(parsed.GetValue(input)!);
+            Layer network = File.Exists(name)
+                ? Model.Load(name)
+                : ModelZoo.Create(name, item[0], imageSize: item[^1], random: new RandomSource(0));
+            if (parsed.GetValue(architecture))
+            {
+                context.Output.WriteLine(ModelArchitecture.ToJson(network, indented: true));
+                return CliApp.Success;
+            }
+            int n = parsed.GetValue(batch);
+            if (n < 1)
+            {
+                throw new UserErrorException($"--batch-size must be positive but got {n}");
+            }
+            context.Output.Write(ModelSummary.Of(network, new Shape([n, .. item])).ToString());
+            return CliApp.Success;
+        });
+        return command;
+    }
+
+    private static int[] ParseShape(string text)
+    {
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var values = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], System.Globalization.CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+            {
+                throw new UserErrorException($"--input must be positive sizes like 1,28,28 but got '{text}'");
+            }
+        }
+        return values;
+    }
+}
