@@ -63,6 +63,7 @@ public static class CliApp
         root.Subcommands.Add(SummaryCommand.Create(context));
         root.Subcommands.Add(ShapesCommand.Create(context));
         root.Subcommands.Add(InspectCommand.Create(context));
+        root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         return root;
     }

@@ -7,19 +7,14 @@ namespace Convolve.Kernels;
 /// <summary>
 /// The one driver for element-wise math (the pattern of .NET's TensorPrimitives): it walks the
 /// spans in steps of the widest accelerated vector and finishes with a scalar tail, calling an
-/// operator struct that holds the math for every width. The width is chosen once at start-up from
-/// the hardware; the runtime's own switches lower it (<c>DOTNET_EnableAVX512F=0</c>,
-/// <c>DOTNET_EnableAVX2=0</c>, <c>DOTNET_EnableHWIntrinsic=0</c>), and tests force each width
-/// through the overloads that take an <see cref="ElementwiseWidth"/>.
+/// operator struct that holds the math for every width. The width is <see cref="Simd.Level"/>,
+/// chosen once at start-up from the hardware and lowered by <c>CONVOLVE_SIMD</c> like the GEMM's;
+/// tests force each width through the overloads that take a <see cref="SimdLevel"/>.
 /// </summary>
 internal static class Elementwise
 {
-    /// <summary>The widest vector width the hardware accelerates, fixed at start-up.</summary>
-    public static ElementwiseWidth Width { get; } =
-        Vector512.IsHardwareAccelerated ? ElementwiseWidth.Vector512
-        : Vector256.IsHardwareAccelerated ? ElementwiseWidth.Vector256
-        : Vector128.IsHardwareAccelerated ? ElementwiseWidth.Vector128
-        : ElementwiseWidth.Scalar;
+    /// <summary>The vector width in use: <see cref="Simd.Level"/>, fixed at start-up.</summary>
+    public static SimdLevel Width { get; } = Simd.Level;
 
     /// <summary><c>output[i] = op(input[i])</c> at the start-up width.</summary>
     public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output)
@@ -34,28 +29,28 @@ internal static class Elementwise
     /// <paramref name="input"/> itself but must not otherwise overlap it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output, ElementwiseWidth width)
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output, SimdLevel width)
         where TOp : struct, IElementwiseUnaryOperator
     {
         CheckOperand(input, output, "input");
         int n = input.Length, i = 0;
         ref float x = ref MemoryMarshal.GetReference(input);
         ref float z = ref MemoryMarshal.GetReference(output);
-        if (width == ElementwiseWidth.Vector512)
+        if (width == SimdLevel.Vector512)
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 op.Invoke(Vector512.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
             }
         }
-        else if (width == ElementwiseWidth.Vector256)
+        else if (width == SimdLevel.Vector256)
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 op.Invoke(Vector256.LoadUnsafe(ref x, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
             }
         }
-        else if (width == ElementwiseWidth.Vector128)
+        else if (width == SimdLevel.Vector128)
         {
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {
@@ -73,7 +68,7 @@ internal static class Elementwise
     /// operand itself but must not otherwise overlap them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output, ElementwiseWidth width)
+    public static void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output, SimdLevel width)
         where TOp : struct, IElementwiseBinaryOperator
     {
         CheckOperand(x, output, "x");
@@ -82,21 +77,21 @@ internal static class Elementwise
         ref float a = ref MemoryMarshal.GetReference(x);
         ref float b = ref MemoryMarshal.GetReference(y);
         ref float z = ref MemoryMarshal.GetReference(output);
-        if (width == ElementwiseWidth.Vector512)
+        if (width == SimdLevel.Vector512)
         {
             for (; i <= n - Vector512<float>.Count; i += Vector512<float>.Count)
             {
                 op.Invoke(Vector512.LoadUnsafe(ref a, (nuint)i), Vector512.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
             }
         }
-        else if (width == ElementwiseWidth.Vector256)
+        else if (width == SimdLevel.Vector256)
         {
             for (; i <= n - Vector256<float>.Count; i += Vector256<float>.Count)
             {
                 op.Invoke(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref b, (nuint)i)).StoreUnsafe(ref z, (nuint)i);
             }
         }
-        else if (width == ElementwiseWidth.Vector128)
+        else if (width == SimdLevel.Vector128)
         {
             for (; i <= n - Vector128<float>.Count; i += Vector128<float>.Count)
             {

@@ -70,16 +70,24 @@ public class ElementwiseTests
     {
         float[] data = Values(37, 5);
         double[] expected = ReferenceOps.Map(data, ReferenceOps.Tanh);
-        Elementwise.Map(new ElementwiseTanh.Forward(), data, data, Enum.Parse<ElementwiseWidth>(width));
+        Elementwise.Map(new ElementwiseTanh.Forward(), data, data, Enum.Parse<SimdLevel>(width));
         AssertMatches(expected, data, ForwardRtol, Tiny, $"in place at {width}");
     }
 
     [Fact]
-    public void Start_up_width_is_the_widest_accelerated_one()
+    public void Start_up_width_is_the_widest_accelerated_one_unless_CONVOLVE_SIMD_lowers_it()
     {
-        ElementwiseWidth expected = Vector512.IsHardwareAccelerated ? ElementwiseWidth.Vector512
-            : Vector256.IsHardwareAccelerated ? ElementwiseWidth.Vector256
-            : Vector128.IsHardwareAccelerated ? ElementwiseWidth.Vector128 : ElementwiseWidth.Scalar;
+        SimdLevel hardware = Vector512.IsHardwareAccelerated ? SimdLevel.Vector512
+            : Vector256.IsHardwareAccelerated ? SimdLevel.Vector256
+            : Vector128.IsHardwareAccelerated ? SimdLevel.Vector128 : SimdLevel.Scalar;
+        SimdLevel expected = Environment.GetEnvironmentVariable(Simd.EnvironmentVariable) switch
+        {
+            null or "" => hardware,
+            "scalar" => SimdLevel.Scalar,
+            "128" => SimdLevel.Vector128,
+            "256" => SimdLevel.Vector256,
+            _ => SimdLevel.Vector512,
+        };
         Assert.Equal(expected, Elementwise.Width);
     }
 
@@ -98,7 +106,7 @@ public class ElementwiseTests
     private static void CheckUnary<TOp>(TOp op, Func<double, double> reference, string width, double rtol, double atol)
         where TOp : struct, IElementwiseUnaryOperator
     {
-        var forced = Enum.Parse<ElementwiseWidth>(width);
+        var forced = Enum.Parse<SimdLevel>(width);
         foreach (int length in Lengths)
         {
             float[] input = Values(length, (ulong)length);
@@ -112,7 +120,7 @@ public class ElementwiseTests
     private static void CheckBinary<TOp>(TOp op, Func<double, double, double> reference, string width, double rtol, double atol, Func<float, float>? output = null)
         where TOp : struct, IElementwiseBinaryOperator
     {
-        var forced = Enum.Parse<ElementwiseWidth>(width);
+        var forced = Enum.Parse<SimdLevel>(width);
         foreach (int length in Lengths)
         {
             float[] gradOutput = Tensor.RandomNormal(new Shape(length), 100 + (ulong)length).Data;
