@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
-# Times the GEMM shapes with Convolve (bench/Convolve.Bench), numpy.matmul and torch.mm for 1 and
-# 2 threads and prints, per row, our median GFLOP/s over theirs. Takes a few minutes.
-# Usage: bench/compare.sh [threads...]   (default: 1 2)
+# Times the GEMM shapes with Convolve (bench/Convolve.Bench), numpy.matmul and torch.mm, then the
+# standard layers and fashion-cnn training steps with Convolve and PyTorch (bench/compare_layers.py),
+# for 1 and 2 threads, and prints per row our median over theirs (GFLOP/s for GEMM: higher is
+# better; ms for layers and training: lower is better). Takes several minutes.
+# PyTorch runs its default AVX2 kernels: ATEN_CPU_CAPABILITY=avx512 dies with "Illegal instruction"
+# on a CPU without AVX-512.
+# Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,train skips the GEMM part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Convolve.Bench -c Release -v quiet -nologo >/dev/null
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+parts=${COMPARE:-gemm,layers,train}
 for threads in "${@:-1 2}"; do
   for t in $threads; do
+    if [[ ,$parts, == *,gemm,* ]]; then
     dotnet run -c Release --no-build --project bench/Convolve.Bench -- gemm --threads "$t" | tee "$out/ours"
     env -u OPENBLAS_CORETYPE /usr/bin/python3 bench/compare_gemm.py --threads "$t" --library numpy | tee "$out/numpy"
     env -u OPENBLAS_CORETYPE /usr/bin/python3 bench/compare_gemm.py --threads "$t" --library torch | tee "$out/torch"
@@ -20,5 +26,18 @@ for threads in "${@:-1 2}"; do
          END { for (i = 1; i <= rows; i++) { s = order[i]; o = median[1, s]; n = median[2, s]; t = median[3, s];
                printf "%-26s %8.1f %8.1f %8.1f %8.2f %8.2f\n", s, o, n, t, (n > 0 ? o / n : 0), (t > 0 ? o / t : 0) } }' \
         "$out/ours" "$out/numpy" "$out/torch"
+    fi
+    for mode in layers train; do
+      [[ ,$parts, == *,$mode,* ]] || continue
+      dotnet run -c Release --no-build --project bench/Convolve.Bench -- "$mode" --threads "$t" | tee "$out/ours"
+      env -u ATEN_CPU_CAPABILITY /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" | tee "$out/torch"
+      echo "# ratio, $mode, threads $t: Convolve median over PyTorch's (ms: below 1 is faster; images/s: above 1 is faster)"
+      printf '%-18s %-38s %10s %10s %8s\n' kind name convolve torch ratio
+      awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" { next }
+           { key = $2 SUBSEP $3; median[file, key] = $4; if (file == 1) { order[++rows] = key; kind[key] = $2; name[key] = $3 } }
+           END { for (i = 1; i <= rows; i++) { k = order[i]; if (!((2, k) in median)) continue; o = median[1, k]; t = median[2, k];
+                 printf "%-18s %-38s %10.3f %10.3f %8.2f\n", kind[k], name[k], o, t, (t > 0 ? o / t : 0) } }' \
+          "$out/ours" "$out/torch"
+    done
   done
 done

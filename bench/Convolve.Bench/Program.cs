@@ -2,19 +2,25 @@ using Convolve.Bench;
 using Convolve.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
+//                                                               -- layers [--threads N] [--only name;name]
+//                                                               -- train [--threads N] [--runs R] [--profile]
 //                                                               -- microkernel
-const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | microkernel";
+const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
+    + "| train [--threads N] [--runs R] [--profile] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
     return 0;
 }
-if (args.Length == 0 || args[0] != "gemm")
+if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
 }
 IEnumerable<GemmShape> shapes = GemmShape.Standard;
+string[]? only = null;
+int runs = 50;
+bool profile = false;
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -27,10 +33,36 @@ for (int i = 1; i < args.Length; i++)
             var names = args[++i].Split(',');
             shapes = GemmShape.Standard.Where(shape => names.Contains(shape.Name)).ToList();
             break;
+        case "--only" when i + 1 < args.Length:
+            only = args[++i].Split(';');
+            break;
+        case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out int count) && count >= 20:
+            runs = count;
+            i++;
+            break;
+        case "--profile":
+            profile = true;
+            break;
         default:
             Console.Error.WriteLine($"unknown or incomplete option \"{args[i]}\"; {Usage}");
             return 2;
     }
 }
-GemmBench.Run(Console.Out, new Benchmark(), shapes);
+if (args[0] != "gemm")
+{
+    Console.WriteLine($"# convolve {args[0]}: backend {Gemm.Backend}, SIMD {Simd.Level}, threads {Gemm.MaxThreads}, "
+    + $"server GC {System.Runtime.GCSettings.IsServerGC}");
+}
+switch (args[0])
+{
+    case "gemm":
+        GemmBench.Run(Console.Out, new Benchmark(), shapes);
+        break;
+    case "layers":
+        LayerBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0 }, only);
+        break;
+    default:
+        TrainBench.Run(Console.Out, runs, profile);
+        break;
+}
 return 0;

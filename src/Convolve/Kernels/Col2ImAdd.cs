@@ -17,17 +17,26 @@ public static class Col2ImAdd
     /// <param name="channels">Number of image planes.</param>
     /// <param name="window">Sizes, kernel, stride, padding and dilation.</param>
     /// <param name="image">Shape [channels, InD, InH, InW]; accumulated into.</param>
+    public static void Run(ReadOnlySpan<float> columns, int channels, in Window3 window, Span<float> image) =>
+        Run(columns, window.OutputPlane, channels, window, image);
+
+    /// <summary>Adds <paramref name="columns"/>, whose rows lie <paramref name="columnStride"/> elements apart, into <paramref name="image"/>.</summary>
+    /// <param name="columns">The rows of [channels·KD·KH·KW, OutD·OutH·OutW] with the given stride: (rows − 1)·stride + OutD·OutH·OutW elements.</param>
+    /// <param name="columnStride">Elements from one column row to the next; at least OutD·OutH·OutW.</param>
+    /// <param name="channels">Number of image planes.</param>
+    /// <param name="window">Sizes, kernel, stride, padding and dilation.</param>
+    /// <param name="image">Shape [channels, InD, InH, InW]; accumulated into.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(ReadOnlySpan<float> columns, int channels, in Window3 window, Span<float> image)
+    public static void Run(ReadOnlySpan<float> columns, int columnStride, int channels, in Window3 window, Span<float> image)
     {
-        Im2Col.Validate(image.Length, channels, window, columns.Length, nameof(Col2ImAdd));
+        Im2Col.Validate(image.Length, channels, window, columns.Length, nameof(Col2ImAdd), columnStride);
         int inputPlane = window.InputPlane, outputPlane = window.OutputPlane, taps = window.KernelVolume;
         for (int c = 0; c < channels; c++)
         {
             Span<float> plane = image.Slice(c * inputPlane, inputPlane);
             for (int tap = 0; tap < taps; tap++)
             {
-                RaiseTap(columns.Slice((c * taps + tap) * outputPlane, outputPlane), window, tap, plane);
+                RaiseTap(columns.Slice((c * taps + tap) * columnStride, outputPlane), window, tap, plane);
             }
         }
     }

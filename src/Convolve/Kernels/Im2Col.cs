@@ -17,17 +17,29 @@ public static class Im2Col
     /// <param name="channels">Number of image planes.</param>
     /// <param name="window">Sizes, kernel, stride, padding and dilation.</param>
     /// <param name="columns">Shape [channels·KD·KH·KW, OutD·OutH·OutW].</param>
+    public static void Run(ReadOnlySpan<float> image, int channels, in Window3 window, Span<float> columns) =>
+        Run(image, channels, window, columns, window.OutputPlane);
+
+    /// <summary>
+    /// Writes the column matrix with rows <paramref name="columnStride"/> elements apart, so that
+    /// the columns of several images can sit side by side in one wide matrix and one GEMM.
+    /// </summary>
+    /// <param name="image">Shape [channels, InD, InH, InW].</param>
+    /// <param name="channels">Number of image planes.</param>
+    /// <param name="window">Sizes, kernel, stride, padding and dilation.</param>
+    /// <param name="columns">The rows of [channels·KD·KH·KW, OutD·OutH·OutW] with the given stride: (rows − 1)·stride + OutD·OutH·OutW elements.</param>
+    /// <param name="columnStride">Elements from one column row to the next; at least OutD·OutH·OutW.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(ReadOnlySpan<float> image, int channels, in Window3 window, Span<float> columns)
+    public static void Run(ReadOnlySpan<float> image, int channels, in Window3 window, Span<float> columns, int columnStride)
     {
-        Validate(image.Length, channels, window, columns.Length, nameof(Im2Col));
+        Validate(image.Length, channels, window, columns.Length, nameof(Im2Col), columnStride);
         int inputPlane = window.InputPlane, outputPlane = window.OutputPlane, taps = window.KernelVolume;
         for (int c = 0; c < channels; c++)
         {
             ReadOnlySpan<float> plane = image.Slice(c * inputPlane, inputPlane);
             for (int tap = 0; tap < taps; tap++)
             {
-                LowerTap(plane, window, tap, columns.Slice((c * taps + tap) * outputPlane, outputPlane));
+                LowerTap(plane, window, tap, columns.Slice((c * taps + tap) * columnStride, outputPlane));
             }
         }
     }
@@ -68,8 +80,12 @@ public static class Im2Col
     /// Checks the window and that both spans have exactly the lengths the window implies, so a
     /// mismatch fails loudly instead of reading or writing a neighbouring image.
     /// </summary>
-    internal static void Validate(int imageLength, int channels, in Window3 w, int columnsLength, string kernel)
+    internal static void Validate(int imageLength, int channels, in Window3 w, int columnsLength, string kernel, int columnStride)
     {
+        if (columnStride < w.OutputPlane)
+        {
+            throw new ArgumentException($"{kernel}: the column stride ({columnStride}) must be at least the output plane ({w.OutputPlane}) of {w}");
+        }
         if (channels < 0 || w.InD < 0 || w.InH < 0 || w.InW < 0 || w.OutD < 0 || w.OutH < 0 || w.OutW < 0)
         {
             throw new ArgumentException($"{kernel}: channels and sizes must be non-negative but got channels {channels}, {w}");
@@ -78,7 +94,8 @@ public static class Im2Col
         {
             throw new ArgumentException($"{kernel}: kernel, stride and dilation must be positive but got {w}");
         }
-        long imageSize = (long)channels * w.InputPlane, columnsSize = (long)channels * w.KernelVolume * w.OutputPlane;
+        long rows = (long)channels * w.KernelVolume;
+        long imageSize = (long)channels * w.InputPlane, columnsSize = rows == 0 ? 0 : (rows - 1) * columnStride + w.OutputPlane;
         if (imageLength != imageSize || columnsLength != columnsSize)
         {
             throw new ArgumentException(

@@ -20,6 +20,11 @@ public static class PoolingMax
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<int> indices, int planes, in Window3 window)
     {
+        if (PoolingMax2x2.Applies(window))
+        {
+            PoolingMax2x2.Forward(input, output, indices, planes, window);
+            return;
+        }
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         for (int plane = 0; plane < planes; plane++)
         {

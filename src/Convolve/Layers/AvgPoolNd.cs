@@ -29,7 +29,9 @@ public abstract class AvgPoolNd : PoolingLayer
         ArgumentNullException.ThrowIfNull(input);
         var (outputShape, window) = Plan(input.Shape);
         var output = new Tensor(outputShape);
-        PoolingAverage.Forward(input.Span, output.Span, Planes(input.Shape), window, CountIncludePad);
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingAverage.Forward(
+            input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane), count, window, CountIncludePad));
         cachedInputShape = IsTraining ? input.Shape : null;
         return output;
     }
@@ -41,7 +43,9 @@ public abstract class AvgPoolNd : PoolingLayer
         var (outputShape, window) = Plan(inputShape);
         RequireGradShape(gradOutput, outputShape);
         var gradInput = new Tensor(inputShape);
-        PoolingAverage.BackwardAdd(gradOutput.Span, gradInput.Span, Planes(inputShape), window, CountIncludePad);
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(inputShape), gradInput.Size, (first, count) => PoolingAverage.BackwardAdd(
+            gradOutput.Data.AsSpan(first * outPlane, count * outPlane), gradInput.Data.AsSpan(first * inPlane, count * inPlane), count, window, CountIncludePad));
         return gradInput;
     }
 }

@@ -37,7 +37,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
         var output = new Tensor(outputShape);
-        Passes.BackwardData(input.Span, Weight.Value.Span, output.Span, LayoutFor(input.Shape, outputShape));
+        Passes.BackwardData(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
         return output;
@@ -50,10 +50,10 @@ public abstract class ConvTransposeNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Passes.BackwardWeight(gradOutput.Span, input.Span, Weight.Grad.Span, layout);
+        Passes.BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         var gradInput = new Tensor(input.Shape);
-        Passes.Forward(gradOutput.Span, Weight.Value.Span, gradInput.Span, layout);
+        Passes.Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 

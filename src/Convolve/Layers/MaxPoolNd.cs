@@ -37,7 +37,10 @@ public abstract class MaxPoolNd : PoolingLayer
         var (outputShape, window) = Plan(input.Shape);
         var output = new Tensor(outputShape);
         var indices = new IndexTensor(outputShape);
-        PoolingMax.Forward(input.Span, output.Span, indices.Data, Planes(input.Shape), window);
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingMax.Forward(
+            input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane),
+            indices.Data.AsSpan(first * outPlane, count * outPlane), count, window));
         Indices = indices;
         cachedInputShape = IsTraining ? input.Shape : null;
         cachedIndices = IsTraining ? indices : null;
@@ -51,7 +54,11 @@ public abstract class MaxPoolNd : PoolingLayer
         Shape inputShape = RequireCached(cachedInputShape);
         RequireGradShape(gradOutput, indices.Shape);
         var gradInput = new Tensor(inputShape);
-        PoolingMax.BackwardAdd(gradOutput.Span, indices.Data, gradInput.Span, Planes(inputShape), Plan(inputShape).Window);
+        Window3 window = Plan(inputShape).Window;
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(inputShape), gradInput.Size, (first, count) => PoolingMax.BackwardAdd(
+            gradOutput.Data.AsSpan(first * outPlane, count * outPlane), indices.Data.AsSpan(first * outPlane, count * outPlane),
+            gradInput.Data.AsSpan(first * inPlane, count * inPlane), count, window));
         return gradInput;
     }
 }

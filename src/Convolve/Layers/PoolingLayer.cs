@@ -40,6 +40,27 @@ public abstract class PoolingLayer : Layer
     private protected static int Planes(Shape shape) => shape[0] * shape[1];
 
     /// <summary>
+    /// Runs <paramref name="body"/>(first plane, plane count) over contiguous blocks of the
+    /// <paramref name="planes"/> independent (n, c) planes on up to <see cref="Gemm.MaxThreads"/>
+    /// threads; each plane is computed whole by one thread, so the result does not depend on the
+    /// split. Small jobs (under 64 K elements) stay on the calling thread.
+    /// </summary>
+    private protected static void ForEachPlaneBlock(int planes, int elements, Action<int, int> body)
+    {
+        int parts = Math.Min(Gemm.MaxThreads, planes);
+        if (parts <= 1 || elements < 1 << 16)
+        {
+            body(0, planes);
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+        {
+            int first = (int)((long)planes * part / parts), end = (int)((long)planes * (part + 1) / parts);
+            body(first, end - first);
+        });
+    }
+
+    /// <summary>
     /// Checks rank and sizes of an input shape and returns the output's spatial sizes; the message
     /// shows the expected layout, e.g. <c>MaxPool2d: expected input [N, C, H, W] but got [8, 28, 28]</c>.
     /// </summary>

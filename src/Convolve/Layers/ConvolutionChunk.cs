@@ -1,0 +1,66 @@
+using Convolve.Kernels;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// Images <c>First … First + Count − 1</c> of a batch, handled by <see cref="ConvolutionPasses"/>
+/// as one wide matrix: column <c>i·P + p</c> of the chunk is position p of image First + i,
+/// where P is the output plane. Moves the GEMM results between that layout, <c>[C, Count·P]</c>,
+/// and the batch's NCHW layout, <c>[N, C, P]</c>.
+/// </summary>
+internal readonly record struct ConvolutionChunk(ConvolutionLayout Layout, int First, int Count)
+{
+    /// <summary>Columns of the chunk's matrices, <c>Count·P</c>.</summary>
+    public int Width => Count * Layout.Window.OutputPlane;
+
+    /// <summary>Rows of the column matrix, <c>C_in·K</c>.</summary>
+    public int ColumnRows => Layout.InputChannels * Layout.Window.KernelVolume;
+
+    /// <summary>Elements from the first column of one image to its last, over all column rows.</summary>
+    public int ColumnSpan => (ColumnRows - 1) * Width + Layout.Window.OutputPlane;
+
+    /// <summary>Copies the chunk's <c>[C, Count·P]</c> products into its images of <paramref name="batch"/> (Shape [N, C, P]).</summary>
+    public void ScatterProducts(float[] products, float[] batch, int channels)
+    {
+        ConvolutionChunk chunk = this;
+        ForEachImage(Count, i =>
+        {
+            int plane = chunk.Layout.Window.OutputPlane, width = chunk.Width, image = (chunk.First + i) * channels * plane;
+            for (int c = 0; c < channels; c++)
+            {
+                products.AsSpan(c * width + i * plane, plane).CopyTo(batch.AsSpan(image + c * plane, plane));
+            }
+        });
+    }
+
+    /// <summary>Copies the chunk's images of <paramref name="batch"/> (Shape [N, C, P]) into <c>[C, Count·P]</c> products.</summary>
+    public void GatherProducts(float[] batch, float[] products, int channels)
+    {
+        ConvolutionChunk chunk = this;
+        ForEachImage(Count, i =>
+        {
+            int plane = chunk.Layout.Window.OutputPlane, width = chunk.Width, image = (chunk.First + i) * channels * plane;
+            for (int c = 0; c < channels; c++)
+            {
+                batch.AsSpan(image + c * plane, plane).CopyTo(products.AsSpan(c * width + i * plane, plane));
+            }
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> for images 0 … count − 1 on up to <see cref="Gemm.MaxThreads"/>
+    /// threads. Each image writes only its own elements, so the result does not depend on the split.
+    /// </summary>
+    public static void ForEachImage(int count, Action<int> body)
+    {
+        if (Gemm.MaxThreads <= 1 || count <= 1)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(i);
+            }
+            return;
+        }
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Gemm.MaxThreads }, body);
+    }
+}
