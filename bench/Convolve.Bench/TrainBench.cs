@@ -20,6 +20,7 @@ internal static class TrainBench
     public static void Run(TextWriter output, int runs, bool profile)
     {
         Sequential model = ModelZoo.Create("fashion-cnn", random: new RandomSource(0));
+        model.SetReuseBuffers(true); // as the Trainer does during Fit
         var optimizer = new Sgd(model.NamedParameters().Select(named => named.Parameter), learningRate: 0.05, momentum: 0.9);
         var loss = new CrossEntropyLoss();
         var random = new Random(0);

@@ -51,7 +51,7 @@ public sealed class AdaptiveAvgPool2d : Layer
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = new Tensor(OutputShape(input.Shape));
+        var output = NewOutput(OutputShape(input.Shape));
         Shape s = input.Shape;
         PoolingAdaptiveAverage.Forward(input.Span, output.Span, s[0] * s[1], s[2], s[3], OutputSize[0], OutputSize[1]);
         cachedInputShape = IsTraining ? s : null;
@@ -63,7 +63,7 @@ public sealed class AdaptiveAvgPool2d : Layer
     {
         Shape s = RequireCached(cachedInputShape);
         RequireGradShape(gradOutput, OutputShape(s));
-        var gradInput = new Tensor(s);
+        var gradInput = NewGradInput(s);
         PoolingAdaptiveAverage.BackwardAdd(gradOutput.Span, gradInput.Span, s[0] * s[1], s[2], s[3], OutputSize[0], OutputSize[1]);
         return gradInput;
     }

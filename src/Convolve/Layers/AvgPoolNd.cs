@@ -28,7 +28,7 @@ public abstract class AvgPoolNd : PoolingLayer
     {
         ArgumentNullException.ThrowIfNull(input);
         var (outputShape, window) = Plan(input.Shape);
-        var output = new Tensor(outputShape);
+        var output = NewOutput(outputShape);
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingAverage.Forward(
             input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane), count, window, CountIncludePad));
@@ -42,7 +42,7 @@ public abstract class AvgPoolNd : PoolingLayer
         Shape inputShape = RequireCached(cachedInputShape);
         var (outputShape, window) = Plan(inputShape);
         RequireGradShape(gradOutput, outputShape);
-        var gradInput = new Tensor(inputShape);
+        var gradInput = NewGradInput(inputShape);
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(inputShape), gradInput.Size, (first, count) => PoolingAverage.BackwardAdd(
             gradOutput.Data.AsSpan(first * outPlane, count * outPlane), gradInput.Data.AsSpan(first * inPlane, count * inPlane), count, window, CountIncludePad));

@@ -41,7 +41,7 @@ public abstract class ConvNd : ConvolutionBase
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
-        var output = new Tensor(outputShape);
+        var output = NewOutput(outputShape);
         Passes.Forward(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
@@ -52,7 +52,7 @@ public abstract class ConvNd : ConvolutionBase
     public override Tensor Backward(Tensor gradOutput)
     {
         ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
-        var gradInput = new Tensor(input.Shape);
+        var gradInput = NewGradInput(input.Shape);
         Passes.BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }

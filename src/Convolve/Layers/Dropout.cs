@@ -47,7 +47,7 @@ public sealed class Dropout : Layer
             return input;
         }
         mask = DrawMask(input.Shape);
-        var output = new Tensor(input.Shape);
+        var output = NewOutput(input.Shape);
         Elementwise.Map(new ElementwiseMultiply(), input.Span, mask.Span, output.Span);
         return output;
     }
@@ -57,7 +57,7 @@ public sealed class Dropout : Layer
     {
         Tensor cached = RequireCached(mask);
         RequireGradShape(gradOutput, cached.Shape);
-        var gradInput = new Tensor(cached.Shape);
+        var gradInput = NewGradInput(cached.Shape);
         Elementwise.Map(new ElementwiseMultiply(), gradOutput.Span, cached.Span, gradInput.Span);
         return gradInput;
     }
@@ -69,7 +69,8 @@ public sealed class Dropout : Layer
         RandomSource source = random ?? RandomSource.Global;
         // With p = 1 nothing survives, so the (infinite) scale is never used.
         float scale = P < 1f ? 1f / (1f - P) : 0f;
-        var result = new Tensor(shape);
+        // Every element is drawn, so the previous mask can be overwritten when buffers are reused.
+        var result = ReuseBuffers && mask is { } previous && previous.Shape == shape ? previous : new Tensor(shape);
         Span<float> values = result.Span;
         for (int i = 0; i < values.Length; i++)
         {

@@ -39,7 +39,7 @@ public abstract class LPPoolNd : PoolingLayer
         PoolingLp.Power(input.Span, powered, NormType);
         var average = new float[outputShape.Size];
         PoolingAverage.Forward(powered, average, Planes(input.Shape), window, countIncludePad: true);
-        var output = new Tensor(outputShape);
+        var output = NewOutput(outputShape);
         PoolingLp.Root(average, output.Span, NormType, window.KernelVolume);
         cachedInput = IsTraining ? input : null;
         cachedAverage = IsTraining ? average : null;
@@ -55,7 +55,7 @@ public abstract class LPPoolNd : PoolingLayer
         RequireGradShape(gradOutput, outputShape);
         var gradAverage = new float[outputShape.Size];
         PoolingLp.RootBackward(average, gradOutput.Span, gradAverage, NormType, window.KernelVolume);
-        var gradInput = new Tensor(input.Shape);
+        var gradInput = NewGradInput(input.Shape);
         PoolingAverage.BackwardAdd(gradAverage, gradInput.Span, Planes(input.Shape), window, countIncludePad: true);
         PoolingLp.PowerBackwardInPlace(input.Span, gradInput.Span, NormType);
         return gradInput;

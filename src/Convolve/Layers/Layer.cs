@@ -12,6 +12,8 @@ public abstract class Layer
 {
     private readonly List<Parameter> parameters = [];
     private readonly List<(string Name, Tensor Value)> buffers = [];
+    private Tensor? reusableOutput;
+    private Tensor? reusableGradInput;
 
     /// <summary>True in training mode (the default), false in evaluation mode.</summary>
     public bool IsTraining { get; private set; } = true;
@@ -44,6 +46,51 @@ public abstract class Layer
 
     /// <summary>Switches to evaluation mode (and all children).</summary>
     public void Eval() => SetTraining(false);
+
+    /// <summary>
+    /// Whether <see cref="Forward"/> and <see cref="Backward"/> write into this layer's previous
+    /// result tensors when the shape repeats, instead of allocating new ones. Off by default
+    /// (every call returns a new tensor, as in PyTorch). When on, a returned tensor is valid only
+    /// until the same method of the same layer runs again: the trainer turns
+    /// it on during training, where each output is consumed before the next step, so that a
+    /// training epoch allocates no multi-megabyte activations (which otherwise live one step, get
+    /// promoted and cost gen-2 collections and page faults).
+    /// </summary>
+    public bool ReuseBuffers { get; private set; }
+
+    /// <summary>Sets <see cref="ReuseBuffers"/>; containers override this to reach their children.</summary>
+    public virtual void SetReuseBuffers(bool reuse)
+    {
+        ReuseBuffers = reuse;
+        if (!reuse)
+        {
+            reusableOutput = null;
+            reusableGradInput = null;
+        }
+    }
+
+    /// <summary>A zero-filled tensor for a forward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
+    protected Tensor NewOutput(Shape shape) => Reusable(ref reusableOutput, shape);
+
+    /// <summary>A zero-filled tensor for a backward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
+    protected Tensor NewGradInput(Shape shape) => Reusable(ref reusableGradInput, shape);
+
+    private Tensor Reusable(ref Tensor? slot, Shape shape)
+    {
+        if (!ReuseBuffers)
+        {
+            return new Tensor(shape);
+        }
+        if (slot is null || slot.Shape != shape)
+        {
+            slot = new Tensor(shape);
+        }
+        else
+        {
+            slot.Span.Clear();
+        }
+        return slot;
+    }
 
     /// <summary>Sets the mode; containers override this to reach their children.</summary>
     public virtual void SetTraining(bool training) => IsTraining = training;

@@ -61,7 +61,7 @@ public sealed class Linear : Layer
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = new Tensor(OutputShape(input.Shape));
+        var output = NewOutput(OutputShape(input.Shape));
         int rows = input.Size / InFeatures;
         if (Bias is not null)
         {
@@ -85,7 +85,7 @@ public sealed class Linear : Layer
     {
         Tensor cached = AccumulateParameterGrads(gradOutput);
         int rows = cached.Size / InFeatures;
-        var gradInput = new Tensor(cached.Shape);
+        var gradInput = NewGradInput(cached.Shape);
         Gemm.Multiply(false, false, rows, InFeatures, OutFeatures, 1f, gradOutput.Span, OutFeatures,
             Weight.Value.Span, InFeatures, 0f, gradInput.Span, InFeatures);
         return gradInput;

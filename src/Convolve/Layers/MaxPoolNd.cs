@@ -35,8 +35,9 @@ public abstract class MaxPoolNd : PoolingLayer
     {
         ArgumentNullException.ThrowIfNull(input);
         var (outputShape, window) = Plan(input.Shape);
-        var output = new Tensor(outputShape);
-        var indices = new IndexTensor(outputShape);
+        var output = NewOutput(outputShape);
+        // Every switch is written, so the previous switches can be reused as they are.
+        var indices = ReuseBuffers && Indices is { } previous && previous.Shape == outputShape ? previous : new IndexTensor(outputShape);
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingMax.Forward(
             input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane),
@@ -53,7 +54,7 @@ public abstract class MaxPoolNd : PoolingLayer
         IndexTensor indices = RequireCached(cachedIndices);
         Shape inputShape = RequireCached(cachedInputShape);
         RequireGradShape(gradOutput, indices.Shape);
-        var gradInput = new Tensor(inputShape);
+        var gradInput = NewGradInput(inputShape);
         Window3 window = Plan(inputShape).Window;
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(inputShape), gradInput.Size, (first, count) => PoolingMax.BackwardAdd(

@@ -55,7 +55,7 @@ public sealed class Residual : Layer
         Tensor bodyOutput = Body.Forward(input);
         Tensor shortcutOutput = Shortcut?.Forward(input) ?? input;
         cachedOutputShape = outputShape;
-        return Sum(outputShape, bodyOutput, shortcutOutput);
+        return Sum(NewOutput(outputShape), bodyOutput, shortcutOutput);
     }
 
     /// <summary>Runs both paths backward and returns the sum of their input gradients.</summary>
@@ -64,7 +64,7 @@ public sealed class Residual : Layer
         RequireGradShape(gradOutput, RequireCached(cachedOutputShape));
         Tensor bodyGrad = Body.Backward(gradOutput);
         Tensor shortcutGrad = Shortcut?.Backward(gradOutput) ?? gradOutput;
-        return Sum(bodyGrad.Shape, bodyGrad, shortcutGrad);
+        return Sum(NewGradInput(bodyGrad.Shape), bodyGrad, shortcutGrad);
     }
 
     /// <summary>Sets this block's mode and both children's.</summary>
@@ -73,6 +73,14 @@ public sealed class Residual : Layer
         base.SetTraining(training);
         Body.SetTraining(training);
         Shortcut?.SetTraining(training);
+    }
+
+    /// <summary>Sets buffer reuse for this block and both paths.</summary>
+    public override void SetReuseBuffers(bool reuse)
+    {
+        base.SetReuseBuffers(reuse);
+        Body.SetReuseBuffers(reuse);
+        Shortcut?.SetReuseBuffers(reuse);
     }
 
     /// <inheritdoc/>
@@ -101,11 +109,10 @@ public sealed class Residual : Layer
         }
     }
 
-    /// <summary>A new tensor <c>a + b</c>; the children's tensors may be views of the caller's, so neither is written.</summary>
+    /// <summary>Writes <c>a + b</c> into this block's own result tensor; the children's tensors may be views of the caller's, so neither is written.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static Tensor Sum(Shape shape, Tensor a, Tensor b)
+    private static Tensor Sum(Tensor sum, Tensor a, Tensor b)
     {
-        var sum = new Tensor(shape);
         Span<float> result = sum.Span;
         ReadOnlySpan<float> left = a.Span, right = b.Span;
         for (int i = 0; i < result.Length; i++)

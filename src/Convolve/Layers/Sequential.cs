@@ -106,6 +106,16 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         }
     }
 
+    /// <summary>Sets buffer reuse for this chain and every child.</summary>
+    public override void SetReuseBuffers(bool reuse)
+    {
+        base.SetReuseBuffers(reuse);
+        foreach (Layer layer in layers)
+        {
+            layer.SetReuseBuffers(reuse);
+        }
+    }
+
     /// <summary>Every child's parameters, prefixed by the child's position: <c>0.weight</c>, <c>1.0.bias</c>.</summary>
     public override IEnumerable<(string Name, Parameter Parameter)> NamedParameters()
     {

@@ -1,0 +1,81 @@
+using Convolve.Layers;
+using Convolve.Losses;
+using Convolve.Models;
+using Convolve.Optimizers;
+using Convolve.Tensors;
+using Convolve.Tests.Testing;
+
+namespace Convolve.Tests.Layers;
+
+/// <summary>
+/// With <see cref="Layer.ReuseBuffers"/> on, layers write into their previous result tensors;
+/// training must compute exactly the same numbers as with fresh tensors, and the mode must
+/// actually reuse (same object returned) and be off by default.
+/// </summary>
+[Collection(Dense.GlobalRandomSerial.Name)]
+public class ReuseBuffersTests
+{
+    public static TheoryData<string> Models() => [.. ModelZoo.Names];
+
+    private static List<float[]> TrainSteps(string name, bool reuse)
+    {
+        var model = ModelZoo.Create(name, random: new RandomSource(4));
+        model.SetReuseBuffers(reuse);
+        RandomSource.Global.SetState(new RandomSource(9).GetState()); // vgg-small's dropout draws from it
+        var optimizer = new Sgd(model.NamedParameters().Select(p => p.Parameter), 0.05, momentum: 0.9);
+        var loss = new CrossEntropyLoss();
+        var snapshots = new List<float[]>();
+        for (int step = 0; step < 3; step++)
+        {
+            var images = Tensor.RandomNormal(new Shape(4, 1, 28, 28), (ulong)(10 + step));
+            optimizer.ZeroGrad();
+            Tensor logits = model.Forward(images);
+            snapshots.Add((float[])logits.Data.Clone());
+            loss.Forward(logits, [0, 1, 2, 3]);
+            model.BackwardParametersOnly(loss.Backward());
+            optimizer.Step();
+        }
+        snapshots.Add(model.NamedParameters().SelectMany(p => p.Parameter.Value.Data).ToArray());
+        return snapshots;
+    }
+
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void Training_with_reused_buffers_is_bit_identical_to_fresh_tensors(string name)
+    {
+        List<float[]> fresh = TrainSteps(name, reuse: false);
+        List<float[]> reused = TrainSteps(name, reuse: true);
+        for (int i = 0; i < fresh.Count; i++)
+        {
+            TensorAssert.Identical(fresh[i], reused[i], $"{name} snapshot {i}");
+        }
+    }
+
+    [Fact]
+    public void Reuse_is_off_by_default_and_on_returns_the_same_cleared_tensor()
+    {
+        var conv = new Conv2d(1, 2, 3, random: new RandomSource(1));
+        var input = Tensor.RandomNormal(new Shape(1, 1, 5, 5), 2);
+        Assert.False(conv.ReuseBuffers);
+        Assert.NotSame(conv.Forward(input), conv.Forward(input));
+
+        conv.SetReuseBuffers(true);
+        Tensor first = conv.Forward(input);
+        float[] values = (float[])first.Data.Clone();
+        Tensor second = conv.Forward(input);
+        Assert.Same(first, second);
+        Assert.Equal(values, second.Data);
+        Assert.NotSame(first, conv.Forward(Tensor.RandomNormal(new Shape(2, 1, 5, 5), 3)));
+    }
+
+    [Fact]
+    public void Containers_pass_the_setting_to_every_descendant()
+    {
+        var inner = new ReLU();
+        var model = new Sequential(new Residual(new Sequential(inner)), new Flatten());
+        model.SetReuseBuffers(true);
+        Assert.True(inner.ReuseBuffers);
+        model.SetReuseBuffers(false);
+        Assert.False(inner.ReuseBuffers);
+    }
+}
