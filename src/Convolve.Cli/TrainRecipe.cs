@@ -17,8 +17,17 @@ internal sealed record TrainRecipe(
 
     public string ToJson() => JsonSerializer.Serialize(this);
 
-    public static TrainRecipe FromJson(string json, string source) =>
-        JsonSerializer.Deserialize<TrainRecipe>(json) ?? throw new UserErrorException($"{source}: empty training recipe");
+    public static TrainRecipe FromJson(string json, string source)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<TrainRecipe>(json) ?? throw new UserErrorException($"{source}: empty training recipe");
+        }
+        catch (JsonException ex)
+        {
+            throw new UserErrorException($"{source}: the stored training recipe is malformed ({ex.Message}); start a new run instead of --resume");
+        }
+    }
 
     /// <summary>The optimizer the recipe names, over the model's parameters.</summary>
     public Optimizer CreateOptimizer(Layer model)
