@@ -122,7 +122,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         Reserve(chunk);
         ConvolutionChunk local = chunk;
         float[] target = columns;
-        ConvolutionChunk.ForEachImage(chunk.Count, i =>
+        ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
         {
             ConvolutionLayout layout = local.Layout;
             Im2Col.Run(
@@ -136,7 +136,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     {
         ConvolutionChunk local = chunk;
         float[] source = columns;
-        ConvolutionChunk.ForEachImage(chunk.Count, i =>
+        ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
         {
             ConvolutionLayout layout = local.Layout;
             Span<float> image = gradInput.AsSpan((local.First + i) * layout.InputImage, layout.InputImage);
