@@ -60,6 +60,9 @@ internal static class TrainCommand
             Epochs = recipe.Epochs,
             Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
             ClipGradNorm = recipe.ClipGradNorm,
+            // Evaluating in batches of the training size lets every layer keep its one set of
+            // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
+            EvaluationBatchSize = recipe.BatchSize,
             StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
             StartGlobalStep = resumed?.GlobalStep ?? 0,
             PreviousBestAccuracy = resumed?.BestAccuracy,
