@@ -13,6 +13,7 @@ public sealed class Dropout : Layer
 {
     private readonly RandomSource? random;
     private Tensor? mask;
+    private readonly ReusedBuffers<Tensor> keptMasks = new(shape => new Tensor(shape), tensor => tensor.Shape);
 
     /// <summary>Creates the layer.</summary>
     /// <param name="p">Probability of zeroing an element, in [0, 1].</param>
@@ -29,6 +30,16 @@ public sealed class Dropout : Layer
 
     /// <summary>Probability of zeroing an element.</summary>
     public float P { get; }
+
+    /// <inheritdoc/>
+    public override void SetReuseBuffers(bool reuse)
+    {
+        base.SetReuseBuffers(reuse);
+        if (!reuse)
+        {
+            keptMasks.Clear();
+        }
+    }
 
     /// <summary>The same shape.</summary>
     public override Shape OutputShape(Shape inputShape)
@@ -70,7 +81,7 @@ public sealed class Dropout : Layer
         // With p = 1 nothing survives, so the (infinite) scale is never used.
         float scale = P < 1f ? 1f / (1f - P) : 0f;
         // Every element is drawn, so the previous mask can be overwritten when buffers are reused.
-        var result = ReuseBuffers && mask is { } previous && previous.Shape == shape ? previous : new Tensor(shape);
+        var result = ReuseBuffers ? keptMasks.Get(shape, out _) : new Tensor(shape);
         Span<float> values = result.Span;
         for (int i = 0; i < values.Length; i++)
         {

@@ -12,8 +12,8 @@ public abstract class Layer
 {
     private readonly List<Parameter> parameters = [];
     private readonly List<(string Name, Tensor Value)> buffers = [];
-    private Tensor? reusableOutput;
-    private Tensor? reusableGradInput;
+    private readonly ReusedBuffers<Tensor> reusableOutputs = new(shape => new Tensor(shape), tensor => tensor.Shape);
+    private readonly ReusedBuffers<Tensor> reusableGradInputs = new(shape => new Tensor(shape), tensor => tensor.Shape);
 
     /// <summary>True in training mode (the default), false in evaluation mode.</summary>
     public bool IsTraining { get; private set; } = true;
@@ -49,7 +49,7 @@ public abstract class Layer
 
     /// <summary>
     /// Whether <see cref="Forward"/> and <see cref="Backward"/> write into this layer's previous
-    /// result tensors when the shape repeats, instead of allocating new ones. Off by default
+    /// result tensors of the same shape (the last few shapes are kept, see ReusedBuffers), instead of allocating new ones. Off by default
     /// (every call returns a new tensor, as in PyTorch). When on, a returned tensor is valid only
     /// until the same method of the same layer runs again: the trainer turns
     /// it on during training, where each output is consumed before the next step, so that a
@@ -64,32 +64,29 @@ public abstract class Layer
         ReuseBuffers = reuse;
         if (!reuse)
         {
-            reusableOutput = null;
-            reusableGradInput = null;
+            reusableOutputs.Clear();
+            reusableGradInputs.Clear();
         }
     }
 
     /// <summary>A zero-filled tensor for a forward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
-    protected Tensor NewOutput(Shape shape) => Reusable(ref reusableOutput, shape);
+    protected Tensor NewOutput(Shape shape) => Reusable(reusableOutputs, shape);
 
     /// <summary>A zero-filled tensor for a backward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
-    protected Tensor NewGradInput(Shape shape) => Reusable(ref reusableGradInput, shape);
+    protected Tensor NewGradInput(Shape shape) => Reusable(reusableGradInputs, shape);
 
-    private Tensor Reusable(ref Tensor? slot, Shape shape)
+    private Tensor Reusable(ReusedBuffers<Tensor> kept, Shape shape)
     {
         if (!ReuseBuffers)
         {
             return new Tensor(shape);
         }
-        if (slot is null || slot.Shape != shape)
+        Tensor result = kept.Get(shape, out bool reused);
+        if (reused)
         {
-            slot = new Tensor(shape);
+            result.Span.Clear();
         }
-        else
-        {
-            slot.Span.Clear();
-        }
-        return slot;
+        return result;
     }
 
     /// <summary>Sets the mode; containers override this to reach their children.</summary>

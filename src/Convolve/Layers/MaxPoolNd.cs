@@ -15,6 +15,7 @@ public abstract class MaxPoolNd : PoolingLayer
 {
     private Shape? cachedInputShape;
     private IndexTensor? cachedIndices;
+    private readonly ReusedBuffers<IndexTensor> keptIndices = new(shape => new IndexTensor(shape), indices => indices.Shape);
 
     private protected MaxPoolNd(ConvGeometry geometry, bool ceilMode)
         : base(geometry, ceilMode)
@@ -27,6 +28,16 @@ public abstract class MaxPoolNd : PoolingLayer
     /// <summary>Computes the window maxima; the switches are kept in <see cref="Indices"/>.</summary>
     public override Tensor Forward(Tensor input) => ForwardWithIndices(input).Output;
 
+    /// <inheritdoc/>
+    public override void SetReuseBuffers(bool reuse)
+    {
+        base.SetReuseBuffers(reuse);
+        if (!reuse)
+        {
+            keptIndices.Clear();
+        }
+    }
+
     /// <summary>
     /// Computes the window maxima and returns them with their switches (PyTorch's
     /// <c>return_indices=True</c>). Input Shape [N, C, spatial...]; both results Shape [N, C, spatial_out...].
@@ -37,7 +48,7 @@ public abstract class MaxPoolNd : PoolingLayer
         var (outputShape, window) = Plan(input.Shape);
         var output = NewOutput(outputShape);
         // Every switch is written, so the previous switches can be reused as they are.
-        var indices = ReuseBuffers && Indices is { } previous && previous.Shape == outputShape ? previous : new IndexTensor(outputShape);
+        var indices = ReuseBuffers ? keptIndices.Get(outputShape, out _) : new IndexTensor(outputShape);
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingMax.Forward(
             input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane),

@@ -25,13 +25,16 @@ public class ReuseBuffersTests
         var optimizer = new Sgd(model.NamedParameters().Select(p => p.Parameter), 0.05, momentum: 0.9);
         var loss = new CrossEntropyLoss();
         var snapshots = new List<float[]>();
-        for (int step = 0; step < 3; step++)
+        // Batch sizes switch as at the end of an epoch (a shorter last batch) and back.
+        int[] batchSizes = [4, 2, 4, 3, 2, 4];
+        for (int step = 0; step < batchSizes.Length; step++)
         {
-            var images = Tensor.RandomNormal(new Shape(4, 1, 28, 28), (ulong)(10 + step));
+            int n = batchSizes[step];
+            var images = Tensor.RandomNormal(new Shape(n, 1, 28, 28), (ulong)(10 + step));
             optimizer.ZeroGrad();
             Tensor logits = model.Forward(images);
             snapshots.Add((float[])logits.Data.Clone());
-            loss.Forward(logits, [0, 1, 2, 3]);
+            loss.Forward(logits, [.. Enumerable.Range(0, n)]);
             model.BackwardParametersOnly(loss.Backward());
             optimizer.Step();
         }
@@ -66,6 +69,30 @@ public class ReuseBuffersTests
         Assert.Same(first, second);
         Assert.Equal(values, second.Data);
         Assert.NotSame(first, conv.Forward(Tensor.RandomNormal(new Shape(2, 1, 5, 5), 3)));
+    }
+
+    [Fact]
+    public void A_few_recent_shapes_keep_their_own_buffers_and_the_least_recent_is_dropped()
+    {
+        var relu = new ReLU();
+        relu.SetReuseBuffers(true);
+        Tensor Run(int n) => relu.Forward(Tensor.RandomNormal(new Shape(n, 3), (ulong)n));
+        Tensor full = Run(64), last = Run(32);
+        Assert.Same(full, Run(64));
+        Assert.Same(last, Run(32));
+        Tensor evaluationLast = Run(16);
+        Assert.Same(full, Run(64));
+        Assert.Same(evaluationLast, Run(16));
+        Assert.Same(last, Run(32));
+        // A fifth shape drops the least recently used one (64 was used before 16 and 32).
+        Run(8);
+        Tensor smallest = Run(4);
+        Assert.NotSame(full, Run(64));
+        // A kept buffer is overwritten with the new result, not mixed with the old one.
+        var input = Tensor.RandomNormal(new Shape(4, 3), 99);
+        Tensor again = relu.Forward(input);
+        Assert.Same(smallest, again);
+        Assert.Equal(input.Data.Select(x => Math.Max(x, 0f)), again.Data);
     }
 
     [Fact]
