@@ -10,10 +10,28 @@ Usage: compare_layers.py layers|train --threads N [--runs R]
 Run with ATEN_CPU_CAPABILITY=avx512 for PyTorch's AVX-512 kernels (Debian's build defaults to AVX2).
 """
 import argparse
+import os
 import statistics
+import sys
 import time
 
-import torch
+
+def _requested_threads():
+    """The --threads value, read before torch is imported (default 1)."""
+    for i, arg in enumerate(sys.argv):
+        if arg == "--threads" and i + 1 < len(sys.argv):
+            return sys.argv[i + 1]
+        if arg.startswith("--threads="):
+            return arg.split("=", 1)[1]
+    return "1"
+
+
+# torch.mm (Linear) runs in OpenBLAS, whose own thread pool ignores torch.set_num_threads and
+# starts one thread per core when it loads: pin it to the requested count first, so a
+# "1 thread" row really is one thread.
+os.environ["OPENBLAS_NUM_THREADS"] = _requested_threads()
+
+import torch  # noqa: E402
 import torch.nn as nn
 
 

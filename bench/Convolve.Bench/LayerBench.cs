@@ -6,7 +6,7 @@ namespace Convolve.Bench;
 /// <summary>
 /// The <c>layers</c> mode: the standard layer set of bench/compare_layers.py (batch 64), each
 /// timed forward (evaluation mode) and forward+backward (training mode, gradients of input and
-/// parameters), printed as <c>ROW kind name median min max ms</c> rows.
+/// parameters), with result buffers reused as during training, printed as <c>ROW kind name median min max ms</c> rows.
 /// </summary>
 internal static class LayerBench
 {
@@ -35,6 +35,10 @@ internal static class LayerBench
                 continue;
             }
             Layer layer = create();
+            // As the Trainer runs layers: results go into reused buffers. Fresh multi-megabyte
+            // tensors per call cost ~10 µs per page fault on this VM, which PyTorch's allocator
+            // (glibc reusing freed blocks) does not pay either.
+            layer.SetReuseBuffers(true);
             // Positive inputs: LPPool's square root needs positive sums (as on the PyTorch side).
             Tensor input = Tensor.RandomUniform(new Shape(inputDims), seed: 7, low: 0.1f, high: 1.1f);
             layer.Eval();
