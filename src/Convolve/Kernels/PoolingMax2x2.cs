@@ -34,6 +34,10 @@ public static class PoolingMax2x2
             {
                 int top = 2 * oh * inW, o = oh * outW;
                 int ow = Simd.Level >= SimdLevel.Vector256 && Avx2.IsSupported ? Row256(source, top, inW, outW, target.Slice(o, outW), argmax.Slice(o, outW)) : 0;
+                if (ow == 0 && Simd.Level >= SimdLevel.Vector128 && Sse2.IsSupported)
+                {
+                    ow = Row128(source, top, inW, outW, target.Slice(o, outW), argmax.Slice(o, outW));
+                }
                 for (; ow < outW; ow++)
                 {
                     int first = top + 2 * ow;
@@ -75,6 +79,53 @@ public static class PoolingMax2x2
             best.CopyTo(argmax.Slice(at, 8));
         }
         return outW;
+    }
+
+    /// <summary>
+    /// Pools a row of 4 to 7 windows (a 14×14 plane has 7) four at a time, the last step
+    /// overlapping; returns how many it did (all or none). Measured on (64,64,14,14): the scalar
+    /// loop took 3.2 ms, as long as the 28×28 layer's vector path on four times the data.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Row128(ReadOnlySpan<float> source, int top, int inW, int outW, Span<float> target, Span<int> argmax)
+    {
+        if (outW < 4)
+        {
+            return 0;
+        }
+        Vector128<int> lanes = Vector128.Create(0, 2, 4, 6);
+        for (int ow = 0; ow < outW; ow += 4)
+        {
+            int at = Math.Min(ow, outW - 4), first = top + 2 * at;
+            var (topEven, topOdd) = DeinterleaveFour(source.Slice(first, 8));
+            var (bottomEven, bottomOdd) = DeinterleaveFour(source.Slice(first + inW, 8));
+            Vector128<int> topIndex = lanes + Vector128.Create(first), bottomIndex = topIndex + Vector128.Create(inW);
+            Vector128<float> max = topEven;
+            Vector128<int> best = topIndex;
+            Select(topOdd, topIndex + Vector128<int>.One, ref max, ref best);
+            Select(bottomEven, bottomIndex, ref max, ref best);
+            Select(bottomOdd, bottomIndex + Vector128<int>.One, ref max, ref best);
+            max.CopyTo(target.Slice(at, 4));
+            best.CopyTo(argmax.Slice(at, 4));
+        }
+        return outW;
+    }
+
+    /// <summary>Where <paramref name="value"/> is larger than the running maximum or NaN, it and its index replace them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Select(Vector128<float> value, Vector128<int> index, ref Vector128<float> max, ref Vector128<int> best)
+    {
+        Vector128<float> take = Vector128.GreaterThan(value, max) | ~Vector128.Equals(value, value);
+        max = Vector128.ConditionalSelect(take, value, max);
+        best = Vector128.ConditionalSelect(take.AsInt32(), index, best);
+    }
+
+    /// <summary>Splits 8 consecutive floats into the 4 at even and the 4 at odd positions, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<float> Even, Vector128<float> Odd) DeinterleaveFour(ReadOnlySpan<float> values)
+    {
+        Vector128<float> low = Vector128.Create(values[..4]), high = Vector128.Create(values.Slice(4, 4));
+        return (Sse.Shuffle(low, high, 0b10_00_10_00), Sse.Shuffle(low, high, 0b11_01_11_01));
     }
 
     /// <summary>Where <paramref name="value"/> is larger than the running maximum or NaN, it and its index replace them.</summary>

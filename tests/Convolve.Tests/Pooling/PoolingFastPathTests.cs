@@ -20,6 +20,9 @@ public class PoolingFastPathTests
         { 1, 17, 28, 28, false },
         { 3, 40, 30, 29, false },
         { 4, 32, 28, 28, false },
+        { 2, 5, 14, 14, false },
+        { 1, 3, 9, 9, false },
+        { 1, 2, 12, 13, true },
     };
 
     [Theory]
