@@ -10,6 +10,24 @@ internal static class GemmParallel
     [ThreadStatic]
     private static bool insidePart;
 
+    /// <summary>True on a thread that already runs one part of a parallel job: work started there stays on it.</summary>
+    public static bool IsInsidePart => insidePart;
+
+    /// <summary>Runs <paramref name="action"/> with every GEMM (and image loop) it starts kept on the calling thread.</summary>
+    public static void RunSerial(Action action)
+    {
+        bool wasInside = insidePart;
+        insidePart = true;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            insidePart = wasInside;
+        }
+    }
+
     /// <summary>Computes all of C with up to <paramref name="threads"/> threads.</summary>
     public static void Run<TKernel>(GemmOperands operands, GemmBlocking blocking, int m, int n, int threads)
         where TKernel : struct, IGemmMicrokernel

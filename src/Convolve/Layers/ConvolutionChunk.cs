@@ -61,7 +61,7 @@ internal readonly record struct ConvolutionChunk(ConvolutionLayout Layout, int F
     /// </summary>
     public static void ForEachImage(int count, long elementsPerImage, Action<int> body)
     {
-        if (Gemm.MaxThreads <= 1 || count <= 1 || count * elementsPerImage < MinParallelElements)
+        if (Gemm.MaxThreads <= 1 || count <= 1 || count * elementsPerImage < MinParallelElements || GemmParallel.IsInsidePart)
         {
             for (int i = 0; i < count; i++)
             {

@@ -1,4 +1,6 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.InteropServices;
 using Convolve.Kernels;
 
 namespace Convolve.Layers;
@@ -11,9 +13,13 @@ namespace Convolve.Layers;
 /// <c>gradWeight_g += gradOutput_g · col_gᵀ</c> and <c>gradInput = col2im(weight_gᵀ · gradOutput_g)</c>.
 /// The images go through in chunks whose columns sit side by side, <c>[C_in·K, nb·P]</c>, so
 /// each GEMM is wide (one GEMM per image would have only N = P columns and re-pack the weight
-/// every time); the chunk size depends only on the layout, never on the thread count, so the
-/// weight-gradient sum runs in the same order on any machine. The workspaces are bounded by the
-/// chunk and reused from call to call.
+/// every time). The chunk size depends only on the layout, never on the thread count. With
+/// several threads and enough chunks, whole chunks run in parallel, each on one thread with its
+/// own workspace (lowering, GEMM and scatter stay in that core's cache; a thin GEMM such as the
+/// first layer's, K = 25, does not split well inside); otherwise chunks run one after another
+/// and each GEMM splits across the threads. The weight gradient of a multi-chunk batch is summed
+/// from per-chunk partial products in chunk order, so it is the same for any thread count.
+/// Workspaces are bounded by the chunk and reused from call to call.
 /// </summary>
 internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses.DefaultChunkElements)
 {
@@ -23,7 +29,14 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <summary>The GEMM width a chunk aims at (measured on conv layers of 7×7 to 28×28 outputs, one thread: 800–1600 is best).</summary>
     public const int ChunkWidth = 1024;
 
-    private float[] columns = [], products = [];
+    /// <summary>The largest set of per-chunk partial weight gradients, in floats (16 MB); beyond it chunks accumulate in place, one after another.</summary>
+    public const int MaxPartialElements = 1 << 22;
+
+    /// <summary>Chunks per thread below which a batch runs chunk after chunk with threaded GEMMs instead.</summary>
+    public const int MinChunksPerThread = 2;
+
+    private readonly ConcurrentBag<ConvolutionWorkspace> workspaces = [];
+    private float[] partials = [];
 
     /// <summary>Writes <c>output = weight ⋆ input</c> (no bias).</summary>
     /// <param name="input">Shape [N, C_in, In...].</param>
@@ -32,14 +45,13 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <param name="layout">The sizes.</param>
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
     {
-        int images = ChunkImages(layout);
-        for (int first = 0; first < layout.Batch; first += images)
+        int channels = layout.OutputChannels;
+        ForEachChunk(layout, (chunk, _, workspace) =>
         {
-            var chunk = new ConvolutionChunk(layout, first, Math.Min(images, layout.Batch - first));
-            Lower(input, chunk);
-            MultiplyGroups(false, weight, columns, products, chunk);
-            chunk.ScatterProducts(products, output, layout.OutputChannels);
-        }
+            Lower(input, chunk, workspace);
+            MultiplyGroups(false, weight, workspace.Columns, workspace.Products, chunk);
+            chunk.ScatterProducts(workspace.Products, output, channels);
+        });
     }
 
     /// <summary>Writes <c>gradInput = col2im(weightᵀ · gradOutput)</c>, the adjoint of <see cref="Forward"/>.</summary>
@@ -49,15 +61,14 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <param name="layout">The sizes.</param>
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
     {
-        int images = ChunkImages(layout);
-        for (int first = 0; first < layout.Batch; first += images)
+        int channels = layout.OutputChannels;
+        ForEachChunk(layout, (chunk, _, workspace) =>
         {
-            var chunk = new ConvolutionChunk(layout, first, Math.Min(images, layout.Batch - first));
-            Reserve(chunk);
-            chunk.GatherProducts(gradOutput, products, layout.OutputChannels);
-            MultiplyGroups(true, weight, products, columns, chunk);
-            Raise(gradInput, chunk);
-        }
+            workspace.Reserve(chunk);
+            chunk.GatherProducts(gradOutput, workspace.Products, channels);
+            MultiplyGroups(true, weight, workspace.Products, workspace.Columns, chunk);
+            Raise(gradInput, chunk, workspace);
+        });
     }
 
     /// <summary>Adds <c>gradOutput · colᵀ</c> into <paramref name="gradWeight"/>, summing over the chunks in image order.</summary>
@@ -67,22 +78,95 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <param name="layout">The sizes.</param>
     public void BackwardWeight(float[] input, float[] gradOutput, float[] gradWeight, in ConvolutionLayout layout)
     {
-        int images = ChunkImages(layout);
-        for (int first = 0; first < layout.Batch; first += images)
+        int chunks = ChunkCount(layout), size = layout.OutputChannels * layout.ColumnRowsPerGroup;
+        if (chunks <= 1 || (long)chunks * size > MaxPartialElements)
         {
-            var chunk = new ConvolutionChunk(layout, first, Math.Min(images, layout.Batch - first));
-            Lower(input, chunk);
-            chunk.GatherProducts(gradOutput, products, layout.OutputChannels);
-            int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
-            for (int g = 0; g < layout.Groups; g++)
-            {
-                Gemm.Multiply(
-                    false, true, rows, depth, width, 1f,
-                    products.AsSpan(g * rows * width, rows * width), width,
-                    columns.AsSpan(g * depth * width, depth * width), width,
-                    1f, gradWeight.AsSpan(g * rows * depth, rows * depth), depth);
-            }
+            // One chunk, or partials too large to keep: accumulate in place, chunk after chunk.
+            ForEachChunk(layout, (chunk, _, workspace) => AddWeightProduct(input, gradOutput, chunk, workspace, 1f, gradWeight), allowParallel: false);
+            return;
         }
+        if (partials.Length < chunks * size)
+        {
+            partials = new float[chunks * size];
+        }
+        float[] target = partials;
+        ForEachChunk(layout, (chunk, index, workspace) =>
+            AddWeightProduct(input, gradOutput, chunk, workspace, 0f, target.AsSpan(index * size, size)));
+        for (int i = 0; i < chunks; i++)
+        {
+            AddInPlace(gradWeight, target.AsSpan(i * size, size));
+        }
+    }
+
+    /// <summary><c>gradWeight_g = gradOutput_g · col_gᵀ + beta · gradWeight_g</c> for the chunk, every group.</summary>
+    private static void AddWeightProduct(float[] input, float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace, float beta, Span<float> gradWeight)
+    {
+        Lower(input, chunk, workspace);
+        ConvolutionLayout layout = chunk.Layout;
+        chunk.GatherProducts(gradOutput, workspace.Products, layout.OutputChannels);
+        int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
+        for (int g = 0; g < layout.Groups; g++)
+        {
+            Gemm.Multiply(
+                false, true, rows, depth, width, 1f,
+                workspace.Products.AsSpan(g * rows * width, rows * width), width,
+                workspace.Columns.AsSpan(g * depth * width, depth * width), width,
+                beta, gradWeight.Slice(g * rows * depth, rows * depth), depth);
+        }
+    }
+
+    /// <summary><c>target += addend</c> element by element (the order of the sum over chunks is the caller's).</summary>
+    private static void AddInPlace(Span<float> target, ReadOnlySpan<float> addend)
+    {
+        Span<Vector<float>> wide = MemoryMarshal.Cast<float, Vector<float>>(target);
+        ReadOnlySpan<Vector<float>> wideAddend = MemoryMarshal.Cast<float, Vector<float>>(addend);
+        for (int i = 0; i < wide.Length; i++)
+        {
+            wide[i] += wideAddend[i];
+        }
+        for (int i = wide.Length * Vector<float>.Count; i < target.Length; i++)
+        {
+            target[i] += addend[i];
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> on every chunk (with its index): whole chunks on parallel
+    /// threads when there are at least <see cref="MinChunksPerThread"/> per thread, each keeping
+    /// its GEMMs to itself; else in order, on one workspace, with threaded GEMMs.
+    /// </summary>
+    private void ForEachChunk(in ConvolutionLayout layout, Action<ConvolutionChunk, int, ConvolutionWorkspace> body, bool allowParallel = true)
+    {
+        int images = ChunkImages(layout), chunks = ChunkCount(layout);
+        ConvolutionLayout local = layout;
+        ConvolutionChunk Chunk(int index) => new(local, index * images, Math.Min(images, local.Batch - index * images));
+        int threads = GemmParallel.IsInsidePart ? 1 : Gemm.MaxThreads;
+        if (!allowParallel || threads <= 1 || chunks < MinChunksPerThread * threads)
+        {
+            ConvolutionWorkspace workspace = Rent();
+            for (int i = 0; i < chunks; i++)
+            {
+                body(Chunk(i), i, workspace);
+            }
+            workspaces.Add(workspace);
+            return;
+        }
+        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Rent,
+            (i, _, workspace) =>
+            {
+                GemmParallel.RunSerial(() => body(Chunk(i), i, workspace));
+                return workspace;
+            },
+            workspaces.Add);
+    }
+
+    private ConvolutionWorkspace Rent() => workspaces.TryTake(out ConvolutionWorkspace? workspace) ? workspace : new ConvolutionWorkspace();
+
+    /// <summary>Chunks in the batch.</summary>
+    private int ChunkCount(in ConvolutionLayout layout)
+    {
+        int images = ChunkImages(layout);
+        return (layout.Batch + images - 1) / images;
     }
 
     /// <summary>
@@ -116,12 +200,12 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         }
     }
 
-    /// <summary>Lowers every image of the chunk into its columns of the shared matrix, images in parallel.</summary>
-    private void Lower(float[] input, in ConvolutionChunk chunk)
+    /// <summary>Lowers every image of the chunk into its columns of the workspace, images in parallel.</summary>
+    private static void Lower(float[] input, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
     {
-        Reserve(chunk);
+        workspace.Reserve(chunk);
         ConvolutionChunk local = chunk;
-        float[] target = columns;
+        float[] target = workspace.Columns;
         ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
         {
             ConvolutionLayout layout = local.Layout;
@@ -132,10 +216,10 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     }
 
     /// <summary>Overwrites every image of the chunk with the col2im of its columns, images in parallel.</summary>
-    private void Raise(float[] gradInput, in ConvolutionChunk chunk)
+    private static void Raise(float[] gradInput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
     {
         ConvolutionChunk local = chunk;
-        float[] source = columns;
+        float[] source = workspace.Columns;
         ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
         {
             ConvolutionLayout layout = local.Layout;
@@ -143,20 +227,5 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
             image.Clear();
             Col2ImAdd.Run(source.AsSpan(i * layout.Window.OutputPlane, local.ColumnSpan), local.Width, layout.InputChannels, layout.Window, image);
         });
-    }
-
-    /// <summary>Grows the workspaces to the chunk's size; they are kept for the next call.</summary>
-    private void Reserve(in ConvolutionChunk chunk)
-    {
-        int columnSize = chunk.ColumnRows * chunk.Width;
-        int productSize = chunk.Layout.OutputChannels * chunk.Width;
-        if (columns.Length < columnSize)
-        {
-            columns = new float[columnSize];
-        }
-        if (products.Length < productSize)
-        {
-            products = new float[productSize];
-        }
     }
 }

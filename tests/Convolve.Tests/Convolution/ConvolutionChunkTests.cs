@@ -10,6 +10,7 @@ namespace Convolve.Tests.Convolution;
 /// set so that two images fit, so a batch of 5 runs as chunks of 2, 2 and 1), against the
 /// float64 direct-loop twins, and the strided im2col/col2im the chunks are built from.
 /// </summary>
+[Collection(Dense.GlobalRandomSerial.Name)] // sets the process-wide Gemm.MaxThreads
 public class ConvolutionChunkTests
 {
     private const double Rtol = 1e-4, Atol = 2e-4;
@@ -52,6 +53,51 @@ public class ConvolutionChunkTests
         passes.BackwardWeight(input.Data, gradOutput.Data, gradWeight.Data, layout);
         double[] expected = ReferenceOps.ConvWeightGrad(input, gradOutput, geometry, groups).Select(value => value + 0.5).ToArray();
         TensorAssert.Close(expected, gradWeight.Data, Rtol, Atol, $"{context}: gradWeight (added to 0.5)");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void Chunks_run_in_parallel_give_the_same_bits_for_every_thread_count(int groups)
+    {
+        // Nine one-image chunks: with 2 and 3 threads whole chunks run in parallel, with 1 in order.
+        ConvGeometry geometry = ConvGeometry.ForConvolution("test", 2, new[] { 3, 3 }, new[] { 1, 1 }, 1, new[] { 1, 1 });
+        var input = Tensor.RandomNormal(new Shape(9, 4, 6, 7), 21);
+        var weight = Tensor.RandomNormal(new Shape(6, 4 / groups, 3, 3), 22);
+        Shape outputShape = ReferenceOps.ConvOutputShape(input.Shape, 6, geometry);
+        var layout = new ConvolutionLayout(9, 4, 6, groups, geometry.ToWindow3(new[] { 6, 7 }, outputShape.Dimensions.ToArray().AsSpan(2)));
+        var gradOutput = Tensor.RandomNormal(outputShape, 23);
+        int saved = Gemm.MaxThreads;
+        var results = new List<(float[] Output, float[] GradInput, float[] GradWeight)>();
+        try
+        {
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Gemm.MaxThreads = threads;
+                var passes = new ConvolutionPasses(Math.Max(layout.ColumnSize, layout.OutputImage));
+                var output = new float[outputShape.Size];
+                var gradInput = new float[input.Size];
+                var gradWeight = Tensor.Full(weight.Shape, 0.25f).Data;
+                passes.Forward(input.Data, weight.Data, output, layout);
+                passes.BackwardData(gradOutput.Data, weight.Data, gradInput, layout);
+                passes.BackwardWeight(input.Data, gradOutput.Data, gradWeight, layout);
+                results.Add((output, gradInput, gradWeight));
+            }
+        }
+        finally
+        {
+            Gemm.MaxThreads = saved;
+        }
+        TensorAssert.Close(ReferenceOps.ConvForward(input, weight, null, geometry, groups), results[0].Output, Rtol, Atol, "forward");
+        TensorAssert.Close(ReferenceOps.ConvInputGrad(gradOutput, weight, geometry, groups, input.Shape), results[0].GradInput, Rtol, Atol, "gradInput");
+        double[] expected = ReferenceOps.ConvWeightGrad(input, gradOutput, geometry, groups).Select(value => value + 0.25).ToArray();
+        TensorAssert.Close(expected, results[0].GradWeight, Rtol, Atol, "gradWeight (added to 0.25)");
+        for (int i = 1; i < results.Count; i++)
+        {
+            TensorAssert.Identical(results[0].Output, results[i].Output, $"forward, {i + 1} threads");
+            TensorAssert.Identical(results[0].GradInput, results[i].GradInput, $"gradInput, {i + 1} threads");
+            TensorAssert.Identical(results[0].GradWeight, results[i].GradWeight, $"gradWeight, {i + 1} threads");
+        }
     }
 
     [Fact]
