@@ -19,6 +19,12 @@ internal readonly record struct ConvolutionChunk(ConvolutionLayout Layout, int F
     /// <summary>Elements from the first column of one image to its last, over all column rows.</summary>
     public int ColumnSpan => (ColumnRows - 1) * Width + Layout.Window.OutputPlane;
 
+    /// <summary>The chunk's images of an input-side batch (Shape [N, C_in, In...]), contiguous.</summary>
+    public Span<float> Inputs(float[] batch) => batch.AsSpan(First * Layout.InputImage, Count * Layout.InputImage);
+
+    /// <summary>The chunk's images of an output-side batch (Shape [N, C_out, Out...]), contiguous.</summary>
+    public Span<float> Outputs(float[] batch) => batch.AsSpan(First * Layout.OutputImage, Count * Layout.OutputImage);
+
     /// <summary>Copies the chunk's <c>[C, Count·P]</c> products into its images of <paramref name="batch"/> (Shape [N, C, P]).</summary>
     public void ScatterProducts(float[] products, float[] batch, int channels)
     {

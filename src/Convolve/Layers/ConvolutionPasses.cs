@@ -48,8 +48,14 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         int channels = layout.OutputChannels;
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
-            Lower(input, chunk, workspace);
-            MultiplyGroups(false, weight, workspace.Columns, workspace.Products, chunk);
+            ReadOnlySpan<float> columns = Columns(input, chunk, workspace);
+            if (chunk.Count == 1)
+            {
+                // One image's [C_out, P] products are its NCHW output: no staging, no scatter.
+                MultiplyGroups(false, weight, columns, chunk.Outputs(output), chunk);
+                return;
+            }
+            MultiplyGroups(false, weight, columns, workspace.Products, chunk);
             chunk.ScatterProducts(workspace.Products, output, channels);
         });
     }
@@ -61,12 +67,17 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <param name="layout">The sizes.</param>
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
     {
-        int channels = layout.OutputChannels;
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
             workspace.Reserve(chunk);
-            chunk.GatherProducts(gradOutput, workspace.Products, channels);
-            MultiplyGroups(true, weight, workspace.Products, workspace.Columns, chunk);
+            ReadOnlySpan<float> products = Products(gradOutput, chunk, workspace);
+            if (chunk.Count == 1 && chunk.Layout.IsPointwise)
+            {
+                // The column matrix of a pointwise convolution is the image: the GEMM writes the gradient in place.
+                MultiplyGroups(true, weight, products, chunk.Inputs(gradInput), chunk);
+                return;
+            }
+            MultiplyGroups(true, weight, products, workspace.Columns, chunk);
             Raise(gradInput, chunk, workspace);
         });
     }
@@ -101,16 +112,16 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <summary><c>gradWeight_g = gradOutput_g · col_gᵀ + beta · gradWeight_g</c> for the chunk, every group.</summary>
     private static void AddWeightProduct(float[] input, float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace, float beta, Span<float> gradWeight)
     {
-        Lower(input, chunk, workspace);
+        ReadOnlySpan<float> columns = Columns(input, chunk, workspace);
+        ReadOnlySpan<float> products = Products(gradOutput, chunk, workspace);
         ConvolutionLayout layout = chunk.Layout;
-        chunk.GatherProducts(gradOutput, workspace.Products, layout.OutputChannels);
         int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
         for (int g = 0; g < layout.Groups; g++)
         {
             Gemm.Multiply(
                 false, true, rows, depth, width, 1f,
-                workspace.Products.AsSpan(g * rows * width, rows * width), width,
-                workspace.Columns.AsSpan(g * depth * width, depth * width), width,
+                products.Slice(g * rows * width, rows * width), width,
+                columns.Slice(g * depth * width, depth * width), width,
                 beta, gradWeight.Slice(g * rows * depth, rows * depth), depth);
         }
     }
@@ -171,11 +182,15 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
 
     /// <summary>
     /// Images per chunk: enough for about <see cref="ChunkWidth"/> columns, within the workspace
-    /// bound, at least one. Wider chunks stop paying: the columns leave the 1 MB L2 between
+    /// bound, at least one; one for a pointwise convolution. Wider chunks stop paying: the columns leave the 1 MB L2 between
     /// im2col and the GEMM, and a GEMM with small K (the first layer's 25) turns memory-bound.
     /// </summary>
     private int ChunkImages(in ConvolutionLayout layout)
     {
+        if (layout.IsPointwise)
+        {
+            return 1; // each image is its own column matrix, used in place
+        }
         long perImage = Math.Max(Math.Max((long)layout.ColumnSize, layout.OutputImage), 1);
         long wanted = (ChunkWidth + layout.Window.OutputPlane - 1) / Math.Max(layout.Window.OutputPlane, 1);
         return (int)Math.Clamp(Math.Min(wanted, maxChunkElements / perImage), 1, Math.Max(layout.Batch, 1));
@@ -185,7 +200,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// One GEMM per group on the chunk: <c>products_g = weight_g · columns_g</c> or, transposed,
     /// <c>columns_g = weight_gᵀ · products_g</c>.
     /// </summary>
-    private static void MultiplyGroups(bool transposed, float[] weight, float[] source, float[] target, in ConvolutionChunk chunk)
+    private static void MultiplyGroups(bool transposed, float[] weight, ReadOnlySpan<float> source, Span<float> target, in ConvolutionChunk chunk)
     {
         ConvolutionLayout layout = chunk.Layout;
         int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
@@ -195,9 +210,32 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
             Gemm.Multiply(
                 transposed, false, m, width, k, 1f,
                 weight.AsSpan(g * rows * depth, rows * depth), depth,
-                source.AsSpan(g * sourceRows * width, sourceRows * width), width,
-                0f, target.AsSpan(g * m * width, m * width), width);
+                source.Slice(g * sourceRows * width, sourceRows * width), width,
+                0f, target.Slice(g * m * width, m * width), width);
         }
+    }
+
+    /// <summary>The chunk's column matrix: the image itself for one image of a pointwise convolution, else lowered into the workspace.</summary>
+    private static ReadOnlySpan<float> Columns(float[] input, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
+    {
+        if (chunk.Count == 1 && chunk.Layout.IsPointwise)
+        {
+            return chunk.Inputs(input);
+        }
+        Lower(input, chunk, workspace);
+        return workspace.Columns.AsSpan(0, chunk.ColumnRows * chunk.Width);
+    }
+
+    /// <summary>The chunk's <c>[C_out, width]</c> output gradients: one image's NCHW slice as it is, else gathered into the workspace.</summary>
+    private static ReadOnlySpan<float> Products(float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
+    {
+        if (chunk.Count == 1)
+        {
+            return chunk.Outputs(gradOutput);
+        }
+        workspace.Reserve(chunk);
+        chunk.GatherProducts(gradOutput, workspace.Products, chunk.Layout.OutputChannels);
+        return workspace.Products.AsSpan(0, chunk.Layout.OutputChannels * chunk.Width);
     }
 
     /// <summary>Lowers every image of the chunk into its columns of the workspace, images in parallel.</summary>
