@@ -20,6 +20,8 @@ public static class PoolingAverage2x2
 
     private static bool Wide => Simd.Level >= SimdLevel.Vector256 && Avx2.IsSupported;
 
+    private static bool Narrow => Simd.Level >= SimdLevel.Vector128 && Sse.IsSupported;
+
     /// <summary>
     /// Writes the window averages (of the squared taps when <paramref name="square"/>).
     /// Shapes: input <c>[planes, InH, InW]</c>, output <c>[planes, OutH, OutW]</c>.
@@ -32,21 +34,41 @@ public static class PoolingAverage2x2
         for (int row = 0; row < rows; row++)
         {
             int top = row / window.OutH * inPlane + 2 * (row % window.OutH) * inW, o = row / window.OutH * outPlane + row % window.OutH * outW;
-            // The vector step overlaps the previous one at the row's end rather than leaving a scalar tail; it rewrites the same values.
-            int ow = Wide && outW >= 8 ? outW : 0;
-            for (int at = 0; at < ow; at += 8)
+            ForwardRow(input[top..], inW, output.Slice(o, outW), square);
+        }
+    }
+
+    /// <summary>One output row from the two input rows starting at <paramref name="input"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardRow(ReadOnlySpan<float> input, int inW, Span<float> output, bool square)
+    {
+        int outW = output.Length, ow = 0;
+        // Vector steps overlap the previous one at the row's end rather than leaving a scalar tail; they rewrite the same values.
+        if (Wide && outW >= 8)
+        {
+            for (int at = 0; at < outW; at += 8)
             {
                 int step = Math.Min(at, outW - 8);
-                Sum256(input.Slice(top + 2 * step, 16), input.Slice(top + inW + 2 * step, 16), square).CopyTo(output.Slice(o + step, 8));
+                Sum256(input.Slice(2 * step, 16), input.Slice(inW + 2 * step, 16), square).CopyTo(output.Slice(step, 8));
             }
-            for (; ow < outW; ow++)
+            ow = outW;
+        }
+        else if (Narrow && outW >= 4)
+        {
+            // Rows of 4–7 windows (a 14×14 plane has 7), or the 128-bit level.
+            for (int at = 0; at < outW; at += 4)
             {
-                int first = top + 2 * ow;
-                float a = input[first], b = input[first + 1], c = input[first + inW], d = input[first + inW + 1];
-                output[o + ow] = square
-                    ? (0f + a * a + b * b + c * c + d * d) * 0.25f
-                    : (0f + a + b + c + d) * 0.25f;
+                int step = Math.Min(at, outW - 4);
+                Sum128(input.Slice(2 * step, 8), input.Slice(inW + 2 * step, 8), square).CopyTo(output.Slice(step, 4));
             }
+            ow = outW;
+        }
+        for (; ow < outW; ow++)
+        {
+            float a = input[2 * ow], b = input[2 * ow + 1], c = input[inW + 2 * ow], d = input[inW + 2 * ow + 1];
+            output[ow] = square
+                ? (0f + a * a + b * b + c * c + d * d) * 0.25f
+                : (0f + a + b + c + d) * 0.25f;
         }
     }
 
@@ -62,23 +84,36 @@ public static class PoolingAverage2x2
         for (int row = 0; row < rows; row++)
         {
             int top = row / window.OutH * inPlane + 2 * (row % window.OutH) * inW, o = row / window.OutH * outPlane + row % window.OutH * outW;
-            int ow = 0;
-            // No overlapping last step here: adding is not idempotent, so the last few windows go one by one.
-            for (; Wide && ow + 8 <= outW; ow += 8)
-            {
-                var (left, right) = Spread256(Vector256.Create(gradOutput.Slice(o + ow, 8)) * Vector256.Create(0.25f));
-                Add(gradInput.Slice(top + 2 * ow, 16), left, right);
-                Add(gradInput.Slice(top + inW + 2 * ow, 16), left, right);
-            }
-            for (; ow < outW; ow++)
-            {
-                float share = gradOutput[o + ow] * 0.25f;
-                int first = top + 2 * ow;
-                gradInput[first] += share;
-                gradInput[first + 1] += share;
-                gradInput[first + inW] += share;
-                gradInput[first + inW + 1] += share;
-            }
+            BackwardRow(gradOutput.Slice(o, outW), gradInput[top..], inW);
+        }
+    }
+
+    /// <summary>Adds one output row's shares into the two input rows starting at <paramref name="gradInput"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardRow(ReadOnlySpan<float> gradOutput, Span<float> gradInput, int inW)
+    {
+        int ow = 0;
+        // No overlapping last step here: adding is not idempotent, so the windows the vectors leave go one by one.
+        for (; Wide && ow + 8 <= gradOutput.Length; ow += 8)
+        {
+            var (left, right) = PairLanes.Spread(Vector256.Create(gradOutput.Slice(ow, 8)) * Vector256.Create(0.25f));
+            PairLanes.Add(gradInput.Slice(2 * ow, 16), left, right);
+            PairLanes.Add(gradInput.Slice(inW + 2 * ow, 16), left, right);
+        }
+        for (; Narrow && ow + 4 <= gradOutput.Length; ow += 4)
+        {
+            Vector128<float> share = Vector128.Create(gradOutput.Slice(ow, 4)) * Vector128.Create(0.25f);
+            var (left, right) = PairLanes.Spread(share);
+            PairLanes.Add(gradInput.Slice(2 * ow, 8), left, right);
+            PairLanes.Add(gradInput.Slice(inW + 2 * ow, 8), left, right);
+        }
+        for (; ow < gradOutput.Length; ow++)
+        {
+            float share = gradOutput[ow] * 0.25f;
+            gradInput[2 * ow] += share;
+            gradInput[2 * ow + 1] += share;
+            gradInput[inW + 2 * ow] += share;
+            gradInput[inW + 2 * ow + 1] += share;
         }
     }
 
@@ -86,8 +121,8 @@ public static class PoolingAverage2x2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Sum256(ReadOnlySpan<float> topRow, ReadOnlySpan<float> bottomRow, bool square)
     {
-        var (topEven, topOdd) = Split(topRow);
-        var (bottomEven, bottomOdd) = Split(bottomRow);
+        var (topEven, topOdd) = PairLanes.Split(topRow);
+        var (bottomEven, bottomOdd) = PairLanes.Split(bottomRow);
         if (square)
         {
             (topEven, topOdd, bottomEven, bottomOdd) = (topEven * topEven, topOdd * topOdd, bottomEven * bottomEven, bottomOdd * bottomOdd);
@@ -97,27 +132,18 @@ public static class PoolingAverage2x2
         return Avx2.Permute4x64((sum * Vector256.Create(0.25f)).AsDouble(), 0b11_01_10_00).AsSingle();
     }
 
-    /// <summary>
-    /// The even- and odd-position elements of 16 consecutive floats, both in the lane order
-    /// 0 2 8 10 | 4 6 12 14 (resp. 1 3 9 11 | 5 7 13 15) that an in-lane shuffle gives; the
-    /// caller restores the order once, after the arithmetic.
-    /// </summary>
+    /// <summary>Four window sums times ¼ from the two 8-float input rows under them; an in-lane shuffle leaves them in order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> Even, Vector256<float> Odd) Split(ReadOnlySpan<float> values)
+    private static Vector128<float> Sum128(ReadOnlySpan<float> topRow, ReadOnlySpan<float> bottomRow, bool square)
     {
-        Vector256<float> low = Vector256.Create(values[..8]), high = Vector256.Create(values.Slice(8, 8));
-        return (Avx.Shuffle(low, high, 0b10_00_10_00), Avx.Shuffle(low, high, 0b11_01_11_01));
-    }
-
-    /// <summary>Eight values each repeated twice, as 16 floats in order: the left and right 8.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static (Vector256<float> Left, Vector256<float> Right) Spread256(Vector256<float> values) =>
-        (Avx2.PermuteVar8x32(values, Vector256.Create(0, 0, 1, 1, 2, 2, 3, 3)), Avx2.PermuteVar8x32(values, Vector256.Create(4, 4, 5, 5, 6, 6, 7, 7)));
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(Span<float> target, Vector256<float> left, Vector256<float> right)
-    {
-        (Vector256.Create(target[..8]) + left).CopyTo(target[..8]);
-        (Vector256.Create(target.Slice(8, 8)) + right).CopyTo(target.Slice(8, 8));
+        Vector128<float> topLow = Vector128.Create(topRow[..4]), topHigh = Vector128.Create(topRow.Slice(4, 4));
+        Vector128<float> bottomLow = Vector128.Create(bottomRow[..4]), bottomHigh = Vector128.Create(bottomRow.Slice(4, 4));
+        Vector128<float> topEven = Sse.Shuffle(topLow, topHigh, 0b10_00_10_00), topOdd = Sse.Shuffle(topLow, topHigh, 0b11_01_11_01);
+        Vector128<float> bottomEven = Sse.Shuffle(bottomLow, bottomHigh, 0b10_00_10_00), bottomOdd = Sse.Shuffle(bottomLow, bottomHigh, 0b11_01_11_01);
+        if (square)
+        {
+            (topEven, topOdd, bottomEven, bottomOdd) = (topEven * topEven, topOdd * topOdd, bottomEven * bottomEven, bottomOdd * bottomOdd);
+        }
+        return (Vector128<float>.Zero + topEven + topOdd + bottomEven + bottomOdd) * Vector128.Create(0.25f);
     }
 }

@@ -103,4 +103,9 @@ public static class PoolingLp2
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<float> TwiceProduct(Vector256<float> g, Vector256<float> x) =>
         Vector256.ConditionalSelect(Vector256.LessThan(Vector256.Abs(g), Vector256.Create(Doublable)), (g + g) * x, g * (x + x));
+
+    /// <inheritdoc cref="TwiceProduct(float, float)"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> TwiceProduct(Vector128<float> g, Vector128<float> x) =>
+        Vector128.ConditionalSelect(Vector128.LessThan(Vector128.Abs(g), Vector128.Create(Doublable)), (g + g) * x, g * (x + x));
 }

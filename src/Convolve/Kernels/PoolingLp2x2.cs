@@ -23,6 +23,7 @@ public static class PoolingLp2x2
     {
         int inPlane = window.InputPlane, outPlane = window.OutputPlane, inW = window.InW, outW = window.OutW;
         bool wide = Simd.Level >= SimdLevel.Vector256 && Avx2.IsSupported && outW >= 8;
+        bool narrow = !wide && Simd.Level >= SimdLevel.Vector128 && Sse.IsSupported && outW >= 4;
         for (int plane = 0; plane < planes; plane++)
         {
             for (int oh = 0; oh < window.OutH; oh++)
@@ -32,11 +33,18 @@ public static class PoolingLp2x2
                 for (int at = 0; wide && at < outW; at += 8)
                 {
                     int step = Math.Min(at, outW - 8), first = top + 2 * step;
-                    var (left, right) = PoolingAverage2x2.Spread256(Vector256<float>.Zero + Vector256.Create(gradAverage.Slice(o + step, 8)) * Vector256.Create(0.25f));
+                    var (left, right) = PairLanes.Spread(Vector256<float>.Zero + Vector256.Create(gradAverage.Slice(o + step, 8)) * Vector256.Create(0.25f));
                     Write(input.Slice(first, 16), gradInput.Slice(first, 16), left, right);
                     Write(input.Slice(first + inW, 16), gradInput.Slice(first + inW, 16), left, right);
                 }
-                for (int ow = wide ? outW : 0; ow < outW; ow++)
+                for (int at = 0; narrow && at < outW; at += 4)
+                {
+                    int step = Math.Min(at, outW - 4), first = top + 2 * step;
+                    var (left, right) = PairLanes.Spread(Vector128<float>.Zero + Vector128.Create(gradAverage.Slice(o + step, 4)) * Vector128.Create(0.25f));
+                    Write(input.Slice(first, 8), gradInput.Slice(first, 8), left, right);
+                    Write(input.Slice(first + inW, 8), gradInput.Slice(first + inW, 8), left, right);
+                }
+                for (int ow = wide || narrow ? outW : 0; ow < outW; ow++)
                 {
                     float share = 0f + gradAverage[o + ow] * 0.25f;
                     int first = top + 2 * ow;
@@ -68,5 +76,12 @@ public static class PoolingLp2x2
     {
         PoolingLp2.TwiceProduct(left, Vector256.Create(input[..8])).CopyTo(gradInput[..8]);
         PoolingLp2.TwiceProduct(right, Vector256.Create(input.Slice(8, 8))).CopyTo(gradInput.Slice(8, 8));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Write(ReadOnlySpan<float> input, Span<float> gradInput, Vector128<float> left, Vector128<float> right)
+    {
+        PoolingLp2.TwiceProduct(left, Vector128.Create(input[..4])).CopyTo(gradInput[..4]);
+        PoolingLp2.TwiceProduct(right, Vector128.Create(input.Slice(4, 4))).CopyTo(gradInput.Slice(4, 4));
     }
 }
