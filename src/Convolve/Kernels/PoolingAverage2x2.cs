@@ -9,7 +9,8 @@ namespace Convolve.Kernels;
 /// bit-identical to <see cref="PoolingAverage"/>: the taps are summed from zero in row-major order,
 /// <c>((0 + a) + b) + c) + d</c> (the leading zero turns an all-−0 window into +0, as there), and
 /// the sum is multiplied by ¼, which rounds exactly like dividing by 4. Every window lies inside the
-/// input, so the divisor is 4 with or without counting padding. With AVX2 eight windows go at once.
+/// input, so the divisor is 4 with or without counting padding. With AVX2 eight windows go at once,
+/// with SSE (rows of 4–7 windows, or the 128-bit level) four.
 /// <see cref="Forward"/> can square the taps first, the <c>p = 2</c> power of Lp pooling, which is
 /// then bit-identical to squaring into a buffer and average-pooling that.
 /// </summary>
