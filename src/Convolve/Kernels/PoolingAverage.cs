@@ -8,13 +8,26 @@ namespace Convolve.Kernels;
 /// divisor follows PyTorch: with <c>countIncludePad</c> it is the size of the window clipped to
 /// <c>[−pad, in + pad)</c>, so a ceil-mode window that reaches past the right padding is divided
 /// by less than the kernel volume; otherwise it is the number of input elements in the window.
-/// The sum always covers the window clipped to the input.
+/// The sum always covers the window clipped to the input. The common 2×2 stride-2 geometry goes to
+/// <see cref="PoolingAverage2x2"/>, which gives the same floats.
 /// </summary>
 public static class PoolingAverage
 {
     /// <summary>Writes the window averages. Shapes: input <c>[planes, InD, InH, InW]</c>, output <c>[planes, OutD, OutH, OutW]</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> input, Span<float> output, int planes, in Window3 window, bool countIncludePad)
+    {
+        if (PoolingAverage2x2.Applies(window))
+        {
+            PoolingAverage2x2.Forward(input, output, planes, window, square: false);
+            return;
+        }
+        ForwardWindows(input, output, planes, window, countIncludePad);
+    }
+
+    /// <summary>The general loop of <see cref="Forward"/>, for any window (the fast path's twin in tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ForwardWindows(ReadOnlySpan<float> input, Span<float> output, int planes, in Window3 window, bool countIncludePad)
     {
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         for (int plane = 0; plane < planes; plane++)
@@ -44,6 +57,18 @@ public static class PoolingAverage
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardAdd(ReadOnlySpan<float> gradOutput, Span<float> gradInput, int planes, in Window3 window, bool countIncludePad)
+    {
+        if (PoolingAverage2x2.Applies(window))
+        {
+            PoolingAverage2x2.BackwardAdd(gradOutput, gradInput, planes, window);
+            return;
+        }
+        BackwardAddWindows(gradOutput, gradInput, planes, window, countIncludePad);
+    }
+
+    /// <summary>The general loop of <see cref="BackwardAdd"/>, for any window (the fast path's twin in tests).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void BackwardAddWindows(ReadOnlySpan<float> gradOutput, Span<float> gradInput, int planes, in Window3 window, bool countIncludePad)
     {
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         for (int plane = 0; plane < planes; plane++)

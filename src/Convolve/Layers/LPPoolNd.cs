@@ -15,7 +15,10 @@ namespace Convolve.Layers;
 public abstract class LPPoolNd : PoolingLayer
 {
     private Tensor? cachedInput;
-    private float[]? cachedAverage;
+    private Tensor? cachedAverage;
+    private readonly ReusedBuffers<Tensor> keptPowers = new(shape => new Tensor(shape), tensor => tensor.Shape);
+    private readonly ReusedBuffers<Tensor> keptAverages = new(shape => new Tensor(shape), tensor => tensor.Shape);
+    private readonly ReusedBuffers<Tensor> keptGradAverages = new(shape => new Tensor(shape), tensor => tensor.Shape);
 
     private protected LPPoolNd(ConvGeometry geometry, double normType, bool ceilMode)
         : base(geometry, ceilMode)
@@ -30,17 +33,32 @@ public abstract class LPPoolNd : PoolingLayer
     /// <summary>The exponent <c>p</c> of the norm.</summary>
     public double NormType { get; }
 
+    /// <inheritdoc/>
+    public override void SetReuseBuffers(bool reuse)
+    {
+        base.SetReuseBuffers(reuse);
+        if (!reuse)
+        {
+            keptPowers.Clear();
+            keptAverages.Clear();
+            keptGradAverages.Clear();
+        }
+    }
+
     /// <summary>Computes the window norms. Input Shape [N, C, spatial...], output Shape [N, C, spatial_out...].</summary>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
         var (outputShape, window) = Plan(input.Shape);
-        var powered = new float[input.Size];
-        PoolingLp.Power(input.Span, powered, NormType);
-        var average = new float[outputShape.Size];
-        PoolingAverage.Forward(powered, average, Planes(input.Shape), window, countIncludePad: true);
         var output = NewOutput(outputShape);
-        PoolingLp.Root(average, output.Span, NormType, window.KernelVolume);
+        // Evaluation needs no averages after the root, so they are computed in the output itself.
+        Tensor average = IsTraining ? Scratch(keptAverages, outputShape) : output;
+        bool fused = NormType == 2 && PoolingAverage2x2.Applies(window);
+        float[]? powers = fused ? null : Scratch(keptPowers, input.Shape).Data;
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => ForwardBlock(
+            input.Data.AsSpan(first * inPlane, count * inPlane), powers is null ? default : powers.AsSpan(first * inPlane, count * inPlane),
+            average.Data.AsSpan(first * outPlane, count * outPlane), output.Data.AsSpan(first * outPlane, count * outPlane), count, window));
         cachedInput = IsTraining ? input : null;
         cachedAverage = IsTraining ? average : null;
         return output;
@@ -50,14 +68,65 @@ public abstract class LPPoolNd : PoolingLayer
     public override Tensor Backward(Tensor gradOutput)
     {
         Tensor input = RequireCached(cachedInput);
-        float[] average = RequireCached(cachedAverage);
+        Tensor average = RequireCached(cachedAverage);
         var (outputShape, window) = Plan(input.Shape);
         RequireGradShape(gradOutput, outputShape);
-        var gradAverage = new float[outputShape.Size];
-        PoolingLp.RootBackward(average, gradOutput.Span, gradAverage, NormType, window.KernelVolume);
+        Tensor gradAverage = Scratch(keptGradAverages, outputShape);
         var gradInput = NewGradInput(input.Shape);
-        PoolingAverage.BackwardAdd(gradAverage, gradInput.Span, Planes(input.Shape), window, countIncludePad: true);
-        PoolingLp.PowerBackwardInPlace(input.Span, gradInput.Span, NormType);
+        int inPlane = window.InputPlane, outPlane = window.OutputPlane;
+        ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => BackwardBlock(
+            average.Data.AsSpan(first * outPlane, count * outPlane), gradOutput.Data.AsSpan(first * outPlane, count * outPlane),
+            gradAverage.Data.AsSpan(first * outPlane, count * outPlane), input.Data.AsSpan(first * inPlane, count * inPlane),
+            gradInput.Data.AsSpan(first * inPlane, count * inPlane), count, window));
         return gradInput;
     }
+
+    /// <summary>
+    /// Forward over a block of planes: powers (into <paramref name="powers"/>, unless the 2×2
+    /// <c>p = 2</c> kernel squares on the fly), their averages, then the root.
+    /// </summary>
+    private void ForwardBlock(ReadOnlySpan<float> input, Span<float> powers, Span<float> average, Span<float> output, int planes, in Window3 window)
+    {
+        if (NormType != 2)
+        {
+            PoolingLp.Power(input, powers, NormType);
+            PoolingAverage.Forward(powers, average, planes, window, countIncludePad: true);
+            PoolingLp.Root(average, output, NormType, window.KernelVolume);
+            return;
+        }
+        if (powers.IsEmpty)
+        {
+            PoolingAverage2x2.Forward(input, average, planes, window, square: true);
+        }
+        else
+        {
+            PoolingLp2.Square(input, powers);
+            PoolingAverage.Forward(powers, average, planes, window, countIncludePad: true);
+        }
+        PoolingLp2.Root(average, output, window.KernelVolume);
+    }
+
+    /// <summary>Backward over a block of planes; <paramref name="gradInput"/> is zero on entry.</summary>
+    private void BackwardBlock(
+        ReadOnlySpan<float> average, ReadOnlySpan<float> gradOutput, Span<float> gradAverage, ReadOnlySpan<float> input, Span<float> gradInput, int planes, in Window3 window)
+    {
+        if (NormType != 2)
+        {
+            PoolingLp.RootBackward(average, gradOutput, gradAverage, NormType, window.KernelVolume);
+            PoolingAverage.BackwardAdd(gradAverage, gradInput, planes, window, countIncludePad: true);
+            PoolingLp.PowerBackwardInPlace(input, gradInput, NormType);
+            return;
+        }
+        PoolingLp2.RootBackward(average, gradOutput, gradAverage, window.KernelVolume);
+        if (PoolingAverage2x2.Applies(window))
+        {
+            PoolingLp2x2.SquareBackward(gradAverage, input, gradInput, planes, window);
+            return;
+        }
+        PoolingAverage.BackwardAdd(gradAverage, gradInput, planes, window, countIncludePad: true);
+        PoolingLp2.SquareBackwardInPlace(input, gradInput);
+    }
+
+    /// <summary>A working buffer every element of which the caller overwrites: kept across calls when <see cref="Layer.ReuseBuffers"/> is on.</summary>
+    private Tensor Scratch(ReusedBuffers<Tensor> kept, Shape shape) => ReuseBuffers ? kept.Get(shape, out _) : new Tensor(shape);
 }
