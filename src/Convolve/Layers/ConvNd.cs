@@ -41,7 +41,7 @@ public abstract class ConvNd : ConvolutionBase
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
-        var output = NewOutput(outputShape);
+        var output = NewOutput(outputShape, overwritten: true); // the passes write every element
         Passes.Forward(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
@@ -52,7 +52,7 @@ public abstract class ConvNd : ConvolutionBase
     public override Tensor Backward(Tensor gradOutput)
     {
         ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
-        var gradInput = NewGradInput(input.Shape);
+        var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
         Passes.BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }

@@ -36,7 +36,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
-        var output = NewOutput(outputShape);
+        var output = NewOutput(outputShape, overwritten: true); // the passes write every element
         Passes.BackwardData(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
@@ -52,7 +52,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
         Passes.BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
-        var gradInput = NewGradInput(input.Shape);
+        var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
         Passes.Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }

@@ -69,20 +69,20 @@ public abstract class Layer
         }
     }
 
-    /// <summary>A zero-filled tensor for a forward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
-    protected Tensor NewOutput(Shape shape) => Reusable(reusableOutputs, shape);
+    /// <summary>A tensor for a forward result: new, or a kept one when <see cref="ReuseBuffers"/> is on; zero-filled unless <paramref name="overwritten"/> says the caller writes every element.</summary>
+    protected Tensor NewOutput(Shape shape, bool overwritten = false) => Reusable(reusableOutputs, shape, overwritten);
 
-    /// <summary>A zero-filled tensor for a backward result: new, or the previous one when <see cref="ReuseBuffers"/> is on.</summary>
-    protected Tensor NewGradInput(Shape shape) => Reusable(reusableGradInputs, shape);
+    /// <summary>A tensor for a backward result: new, or a kept one when <see cref="ReuseBuffers"/> is on; zero-filled unless <paramref name="overwritten"/> says the caller writes every element.</summary>
+    protected Tensor NewGradInput(Shape shape, bool overwritten = false) => Reusable(reusableGradInputs, shape, overwritten);
 
-    private Tensor Reusable(ReusedBuffers<Tensor> kept, Shape shape)
+    private Tensor Reusable(ReusedBuffers<Tensor> kept, Shape shape, bool overwritten)
     {
         if (!ReuseBuffers)
         {
             return new Tensor(shape);
         }
         Tensor result = kept.Get(shape, out bool reused);
-        if (reused)
+        if (reused && !overwritten)
         {
             result.Span.Clear();
         }
