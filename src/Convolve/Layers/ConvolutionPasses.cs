@@ -162,13 +162,19 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
             workspaces.Add(workspace);
             return;
         }
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = threads }, Rent,
-            (i, _, workspace) =>
+        // Contiguous runs of chunks per thread: no per-chunk scheduling, and each thread keeps one workspace.
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            ConvolutionWorkspace workspace = Rent();
+            GemmParallel.RunSerial(() =>
             {
-                GemmParallel.RunSerial(() => body(Chunk(i), i, workspace));
-                return workspace;
-            },
-            workspaces.Add);
+                for (int i = part * chunks / threads; i < (part + 1) * chunks / threads; i++)
+                {
+                    body(Chunk(i), i, workspace);
+                }
+            });
+            workspaces.Add(workspace);
+        });
     }
 
     private ConvolutionWorkspace Rent() => workspaces.TryTake(out ConvolutionWorkspace? workspace) ? workspace : new ConvolutionWorkspace();
