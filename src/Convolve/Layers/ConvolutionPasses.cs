@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics;
-using System.Runtime.InteropServices;
 using Convolve.Kernels;
 
 namespace Convolve.Layers;
@@ -48,7 +46,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         int channels = layout.OutputChannels;
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
-            ReadOnlySpan<float> columns = Columns(input, chunk, workspace);
+            ReadOnlySpan<float> columns = ConvolutionStaging.Columns(input, chunk, workspace);
             if (chunk.Count == 1)
             {
                 // One image's [C_out, P] products are its NCHW output: no staging, no scatter.
@@ -70,7 +68,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
             workspace.Reserve(chunk);
-            ReadOnlySpan<float> products = Products(gradOutput, chunk, workspace);
+            ReadOnlySpan<float> products = ConvolutionStaging.Products(gradOutput, chunk, workspace);
             if (chunk.Count == 1 && chunk.Layout.IsPointwise)
             {
                 // The column matrix of a pointwise convolution is the image: the GEMM writes the gradient in place.
@@ -78,7 +76,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
                 return;
             }
             MultiplyGroups(true, weight, products, workspace.Columns, chunk);
-            Raise(gradInput, chunk, workspace);
+            ConvolutionStaging.Raise(gradInput, chunk, workspace);
         });
     }
 
@@ -105,15 +103,15 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
             AddWeightProduct(input, gradOutput, chunk, workspace, 0f, target.AsSpan(index * size, size)));
         for (int i = 0; i < chunks; i++)
         {
-            AddInPlace(gradWeight, target.AsSpan(i * size, size));
+            ConvolutionStaging.AddInPlace(gradWeight, target.AsSpan(i * size, size));
         }
     }
 
     /// <summary><c>gradWeight_g = gradOutput_g · col_gᵀ + beta · gradWeight_g</c> for the chunk, every group.</summary>
     private static void AddWeightProduct(float[] input, float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace, float beta, Span<float> gradWeight)
     {
-        ReadOnlySpan<float> columns = Columns(input, chunk, workspace);
-        ReadOnlySpan<float> products = Products(gradOutput, chunk, workspace);
+        ReadOnlySpan<float> columns = ConvolutionStaging.Columns(input, chunk, workspace);
+        ReadOnlySpan<float> products = ConvolutionStaging.Products(gradOutput, chunk, workspace);
         ConvolutionLayout layout = chunk.Layout;
         int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
         for (int g = 0; g < layout.Groups; g++)
@@ -123,21 +121,6 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
                 products.Slice(g * rows * width, rows * width), width,
                 columns.Slice(g * depth * width, depth * width), width,
                 beta, gradWeight.Slice(g * rows * depth, rows * depth), depth);
-        }
-    }
-
-    /// <summary><c>target += addend</c> element by element (the order of the sum over chunks is the caller's).</summary>
-    private static void AddInPlace(Span<float> target, ReadOnlySpan<float> addend)
-    {
-        Span<Vector<float>> wide = MemoryMarshal.Cast<float, Vector<float>>(target);
-        ReadOnlySpan<Vector<float>> wideAddend = MemoryMarshal.Cast<float, Vector<float>>(addend);
-        for (int i = 0; i < wide.Length; i++)
-        {
-            wide[i] += wideAddend[i];
-        }
-        for (int i = wide.Length * Vector<float>.Count; i < target.Length; i++)
-        {
-            target[i] += addend[i];
         }
     }
 
@@ -219,57 +202,5 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
                 source.Slice(g * sourceRows * width, sourceRows * width), width,
                 0f, target.Slice(g * m * width, m * width), width);
         }
-    }
-
-    /// <summary>The chunk's column matrix: the image itself for one image of a pointwise convolution, else lowered into the workspace.</summary>
-    private static ReadOnlySpan<float> Columns(float[] input, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
-    {
-        if (chunk.Count == 1 && chunk.Layout.IsPointwise)
-        {
-            return chunk.Inputs(input);
-        }
-        Lower(input, chunk, workspace);
-        return workspace.Columns.AsSpan(0, chunk.ColumnRows * chunk.Width);
-    }
-
-    /// <summary>The chunk's <c>[C_out, width]</c> output gradients: one image's NCHW slice as it is, else gathered into the workspace.</summary>
-    private static ReadOnlySpan<float> Products(float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
-    {
-        if (chunk.Count == 1)
-        {
-            return chunk.Outputs(gradOutput);
-        }
-        workspace.Reserve(chunk);
-        chunk.GatherProducts(gradOutput, workspace.Products, chunk.Layout.OutputChannels);
-        return workspace.Products.AsSpan(0, chunk.Layout.OutputChannels * chunk.Width);
-    }
-
-    /// <summary>Lowers every image of the chunk into its columns of the workspace, images in parallel.</summary>
-    private static void Lower(float[] input, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
-    {
-        workspace.Reserve(chunk);
-        ConvolutionChunk local = chunk;
-        float[] target = workspace.Columns;
-        ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
-        {
-            ConvolutionLayout layout = local.Layout;
-            Im2Col.Run(
-                input.AsSpan((local.First + i) * layout.InputImage, layout.InputImage), layout.InputChannels, layout.Window,
-                target.AsSpan(i * layout.Window.OutputPlane, local.ColumnSpan), local.Width);
-        });
-    }
-
-    /// <summary>Overwrites every image of the chunk with the col2im of its columns, images in parallel.</summary>
-    private static void Raise(float[] gradInput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace)
-    {
-        ConvolutionChunk local = chunk;
-        float[] source = workspace.Columns;
-        ConvolutionChunk.ForEachImage(chunk.Count, (long)chunk.ColumnRows * chunk.Layout.Window.OutputPlane, i =>
-        {
-            ConvolutionLayout layout = local.Layout;
-            Span<float> image = gradInput.AsSpan((local.First + i) * layout.InputImage, layout.InputImage);
-            image.Clear();
-            Col2ImAdd.Run(source.AsSpan(i * layout.Window.OutputPlane, local.ColumnSpan), local.Width, layout.InputChannels, layout.Window, image);
-        });
     }
 }
