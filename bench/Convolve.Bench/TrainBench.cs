@@ -16,6 +16,7 @@ namespace Convolve.Bench;
 internal static class TrainBench
 {
     private const int Batch = 64, Batches = 8, Warmup = 10;
+    private const double WarmupSeconds = 3;
 
     public static void Run(TextWriter output, int runs, bool profile)
     {
@@ -36,7 +37,11 @@ internal static class TrainBench
             model.BackwardParametersOnly(loss.Backward());
             optimizer.Step();
         }
-        for (int i = 0; i < Warmup; i++)
+        // At least Warmup steps and WarmupSeconds: .NET's tiered JIT (with PGO) settles code that
+        // first runs on a pool thread only after a few seconds; measured too early, two-thread
+        // convolutions looked up to 4x slower than they run in a real training epoch.
+        long warmupStart = Stopwatch.GetTimestamp();
+        for (int i = 0; i < Warmup || Stopwatch.GetElapsedTime(warmupStart).TotalSeconds < WarmupSeconds; i++)
         {
             Step();
         }
