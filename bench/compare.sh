@@ -3,13 +3,15 @@
 # standard layers and fashion-cnn training steps with Convolve and PyTorch (bench/compare_layers.py),
 # for 1 and 2 threads, and prints per row our median over theirs (GFLOP/s for GEMM: higher is
 # better; ms for layers and training: lower is better). Takes several minutes.
-# PyTorch runs its default AVX2 kernels: ATEN_CPU_CAPABILITY=avx512 dies with "Illegal instruction"
-# on a CPU without AVX-512.
+# PyTorch runs at its strongest setting: ATEN_CPU_CAPABILITY=avx512 where the CPU has AVX-512 (Debian's
+# build defaults to AVX2 kernels; on a CPU without AVX-512 that setting dies with "Illegal instruction").
 # Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,train skips the GEMM part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Convolve.Bench -c Release -v quiet -nologo >/dev/null
+if grep -qw avx512f /proc/cpuinfo; then torch_env="env ATEN_CPU_CAPABILITY=avx512"; else torch_env="env -u ATEN_CPU_CAPABILITY"; fi
+echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'); PyTorch run with: $torch_env"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 parts=${COMPARE:-gemm,layers,train}
@@ -30,7 +32,7 @@ for threads in "${@:-1 2}"; do
     for mode in layers train; do
       [[ ,$parts, == *,$mode,* ]] || continue
       dotnet run -c Release --no-build --project bench/Convolve.Bench -- "$mode" --threads "$t" | tee "$out/ours"
-      env -u ATEN_CPU_CAPABILITY /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" | tee "$out/torch"
+      $torch_env /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" | tee "$out/torch"
       echo "# ratio, $mode, threads $t: Convolve median over PyTorch's (ms: below 1 is faster; images/s: above 1 is faster)"
       printf '%-18s %-38s %10s %10s %8s\n' kind name convolve torch ratio
       awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" { next }
