@@ -10,7 +10,7 @@ internal static class GemmBench
 
     public static void Run(TextWriter output, Benchmark benchmark, IEnumerable<GemmShape> shapes)
     {
-        output.WriteLine($"# convolve gemm: backend {Gemm.Backend}, SIMD {Simd.Level} (hardware {Simd.HardwareLevel}), threads {Gemm.MaxThreads}");
+        output.WriteLine($"# convolve gemm: backend {Gemm.Backend}, SIMD {Simd.Level} (hardware {Simd.HardwareLevel}), threads {Parallelism.MaxThreads}");
         output.WriteLine(Header);
         foreach (GemmShape shape in shapes)
         {

@@ -26,7 +26,7 @@ for (int i = 1; i < args.Length; i++)
     switch (args[i])
     {
         case "--threads" when i + 1 < args.Length && int.TryParse(args[i + 1], out int threads) && threads > 0:
-            Gemm.MaxThreads = threads;
+            Parallelism.MaxThreads = threads;
             i++;
             break;
         case "--shapes" when i + 1 < args.Length:
@@ -50,7 +50,7 @@ for (int i = 1; i < args.Length; i++)
 }
 if (args[0] != "gemm")
 {
-    Console.WriteLine($"# convolve {args[0]}: backend {Gemm.Backend}, SIMD {Simd.Level}, threads {Gemm.MaxThreads}, "
+    Console.WriteLine($"# convolve {args[0]}: backend {Gemm.Backend}, SIMD {Simd.Level}, threads {Parallelism.MaxThreads}, "
     + $"server GC {System.Runtime.GCSettings.IsServerGC}");
 }
 switch (args[0])

@@ -18,7 +18,7 @@ internal static class InfoCommand
             o.WriteLine($"runtime: .NET {Environment.Version} on {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
             o.WriteLine($"simd: {Simd.Level}");
             o.WriteLine($"simd-hardware: {Simd.HardwareLevel}");
-            o.WriteLine($"threads: {Gemm.MaxThreads} of {Environment.ProcessorCount} cores");
+            o.WriteLine($"threads: {Parallelism.MaxThreads} of {Environment.ProcessorCount} cores");
             o.WriteLine($"gemm: {Gemm.Backend}");
             string data;
             try

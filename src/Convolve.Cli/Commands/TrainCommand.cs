@@ -33,7 +33,7 @@ internal static class TrainCommand
             TrainRecipe original = TrainRecipe.FromJson(stored, request.ResumeFrom!);
             recipe = original with { Epochs = request.Epochs ?? original.Epochs };
         }
-        Gemm.MaxThreads = request.Threads;
+        Parallelism.MaxThreads = request.Threads;
         DatasetFiles files = TrainingData.Locate(recipe.Data, context.Output);
         Dataset train = TrainingData.Take(files.LoadTrain(), recipe.Limit);
         Dataset test = files.LoadTest();
@@ -68,7 +68,7 @@ internal static class TrainCommand
             PreviousBestAccuracy = resumed?.BestAccuracy,
             Callbacks = [output, checkpoints],
         });
-        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
+        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
         if (resumed is not null)
         {
             context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");

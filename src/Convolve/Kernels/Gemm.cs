@@ -8,51 +8,23 @@ namespace Convolve.Kernels;
 /// <c>op(A)</c> is m×k, <c>op(B)</c> is k×n and C is m×n. Leading dimensions are row strides.
 /// With <c>beta == 0</c> C is only written, never read (so NaN garbage in C is overwritten).
 /// The implementation follows BLIS (packed panels, a register-tile microkernel per
-/// <see cref="Simd.Level"/>) and splits large products over <see cref="MaxThreads"/> threads so that
+/// <see cref="Simd.Level"/>) and splits large products over <see cref="Parallelism.MaxThreads"/> threads so that
 /// the result does not depend on the thread count: every element is computed by one thread in the
-/// same k order. Small products stay on the calling thread, and a product started from inside a
-/// GEMM's own parallel part is not split again; a caller that runs many products in parallel
-/// itself should lower <see cref="MaxThreads"/> to avoid oversubscription.
+/// same k order. The threads come from <see cref="Parallelism"/>: small products stay on the
+/// calling thread, and a product started from inside a parallel part is not split again.
 /// <c>CONVOLVE_GEMM=openblas</c> routes every product to OpenBLAS's <c>cblas_sgemm</c> for comparison.
 /// </summary>
 public static class Gemm
 {
-    /// <summary>Environment variable that caps the thread count (a positive integer).</summary>
-    public const string ThreadsEnvironmentVariable = "CONVOLVE_THREADS";
-
     /// <summary>Environment variable that selects the backend: <c>managed</c> (default) or <c>openblas</c>.</summary>
     public const string BackendEnvironmentVariable = "CONVOLVE_GEMM";
 
     private static readonly GemmBackend ChosenBackend;
     private static readonly string? BackendError;
-    private static string? threadsError;
-    private static int maxThreads;
 
     static Gemm()
     {
         BackendError = GemmEnvironment.ParseBackend(Environment.GetEnvironmentVariable(BackendEnvironmentVariable), out ChosenBackend);
-        maxThreads = GemmEnvironment.ParseThreads(
-            Environment.GetEnvironmentVariable(ThreadsEnvironmentVariable), Environment.ProcessorCount, out threadsError);
-    }
-
-    /// <summary>
-    /// The most threads one product may use: <c>CONVOLVE_THREADS</c> if set, otherwise
-    /// <see cref="Environment.ProcessorCount"/>. Small products use fewer.
-    /// </summary>
-    /// <exception cref="InvalidOperationException">Reading it when <c>CONVOLVE_THREADS</c> is not a positive integer.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Setting a value below 1.</exception>
-    public static int MaxThreads
-    {
-        get => threadsError is null ? Volatile.Read(ref maxThreads) : throw new InvalidOperationException(threadsError);
-        set
-        {
-            if (value < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(value), value, $"Gemm.MaxThreads must be at least 1 but got {value}");
-            }
-            threadsError = null;
-            Volatile.Write(ref maxThreads, value);
-        }
     }
 
     /// <summary>The backend chosen by <c>CONVOLVE_GEMM</c>.</summary>
@@ -69,11 +41,11 @@ public static class Gemm
         GemmArguments.Validate(transposeA, transposeB, m, n, k, a.Length, lda, b.Length, ldb, c.Length, ldc);
         if (Backend == GemmBackend.OpenBlas && m > 0 && n > 0 && k > 0)
         {
-            BlasNative.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, MaxThreads);
+            BlasNative.Multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, Parallelism.MaxThreads);
             return;
         }
         SimdLevel level = Simd.Level;
-        MultiplyManaged(GemmSettings.For(level, MaxThreads), transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        MultiplyManaged(GemmSettings.For(level, Parallelism.MaxThreads), transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
     }
 
     /// <summary>The managed GEMM with explicit settings (tests run every level and blocking through it).</summary>

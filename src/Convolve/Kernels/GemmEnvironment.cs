@@ -19,22 +19,4 @@ internal static class GemmEnvironment
         }
     }
 
-    /// <summary>
-    /// Parses <c>CONVOLVE_THREADS</c>: a missing or empty value gives <paramref name="fallback"/>;
-    /// anything but a positive integer sets <paramref name="error"/>.
-    /// </summary>
-    public static int ParseThreads(string? value, int fallback, out string? error)
-    {
-        error = null;
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return fallback;
-        }
-        if (int.TryParse(value.Trim(), out int threads) && threads >= 1)
-        {
-            return threads;
-        }
-        error = $"{Gemm.ThreadsEnvironmentVariable}=\"{value}\" must be a positive integer (the most threads a GEMM may use)";
-        return fallback;
-    }
 }

@@ -8,19 +8,14 @@ namespace Convolve.Kernels;
 internal readonly record struct GemmPartition(int Parts, bool ByRows, int Band, int M, int N)
 {
     /// <summary>
-    /// Fewer multiply-adds than this per thread are not worth waking a thread for (about 10 µs of
-    /// work on one core, the order of the cost of handing work to the thread pool).
-    /// </summary>
-    public const long MinMultiplyAddsPerThread = 1L << 20;
-
-    /// <summary>
-    /// Picks the number of parts (at most <paramref name="threads"/>, fewer for small products) and
+    /// Picks the number of parts (at most <paramref name="threads"/>, fewer for products under
+    /// <see cref="Parallelism.MinWorkPerThread"/> multiply-adds per thread) and
     /// the direction whose busiest band is smallest; ties go to column bands, which share A's rows.
     /// </summary>
     public static GemmPartition Choose(int m, int n, int k, int mr, int nr, int threads)
     {
         long multiplyAdds = (long)m * n * k;
-        int wanted = (int)Math.Clamp(multiplyAdds / MinMultiplyAddsPerThread, 1, Math.Max(1, threads));
+        int wanted = (int)Math.Clamp(multiplyAdds / Parallelism.MinWorkPerThread, 1, Math.Max(1, threads));
         int rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr;
         int rowBandTiles = (rowTiles + wanted - 1) / wanted, columnBandTiles = (columnTiles + wanted - 1) / wanted;
         long rowBusiest = (long)rowBandTiles * mr * n, columnBusiest = (long)columnBandTiles * nr * m;

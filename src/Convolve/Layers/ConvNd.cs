@@ -42,7 +42,7 @@ public abstract class ConvNd : ConvolutionBase
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
-        Passes.Forward(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
+        Implementation().Forward(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
         return output;
@@ -53,7 +53,7 @@ public abstract class ConvNd : ConvolutionBase
     {
         ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Passes.BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation().BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 
@@ -66,7 +66,7 @@ public abstract class ConvNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Passes.BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
+        Implementation().BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         return layout;
     }

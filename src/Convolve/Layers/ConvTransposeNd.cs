@@ -11,7 +11,7 @@ namespace Convolve.Layers;
 /// a weight-scaled copy of the kernel into the output at stride steps. Its forward therefore
 /// IS convolution's input-gradient pass and its backward is convolution's forward pass
 /// (for the input gradient) and weight-gradient pass with the roles of input and gradOutput
-/// swapped; both reuse <see cref="ConvolutionPasses"/> unchanged.
+/// swapped; both reuse the convolution's passes (<see cref="IConvolutionAlgorithm"/>) unchanged.
 /// </summary>
 public abstract class ConvTransposeNd : ConvolutionBase
 {
@@ -37,7 +37,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
-        Passes.BackwardData(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
+        Implementation().BackwardData(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
         AddBias(output);
         cachedInput = IsTraining ? input : null;
         return output;
@@ -50,10 +50,10 @@ public abstract class ConvTransposeNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Passes.BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
+        Implementation().BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Passes.Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation().Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 

@@ -6,8 +6,8 @@ namespace Convolve.Layers;
 /// <summary>
 /// What convolution and transposed convolution share: channel and group validation, the
 /// weight and bias parameters with PyTorch's default initialisation, input checks, the bias
-/// passes and the im2col + GEMM mechanics (<see cref="ConvolutionPasses"/>), so that
-/// <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/> only choose the direction.
+/// passes and the choice of algorithm (<see cref="Algorithm"/>, <see cref="IConvolutionAlgorithm"/>),
+/// so that <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/> only choose the direction.
 /// </summary>
 public abstract class ConvolutionBase : Layer
 {
@@ -59,7 +59,47 @@ public abstract class ConvolutionBase : Layer
     /// <summary>The per-output-channel bias, shape [C_out], or null when built with <c>bias: false</c>.</summary>
     public Parameter? Bias { get; }
 
-    private protected ConvolutionPasses Passes { get; } = new();
+    /// <summary>
+    /// The algorithm asked for: <see cref="ConvolutionAlgorithm.Auto"/> (the default) follows
+    /// <see cref="ConvolutionAlgorithms.Default"/> and then the rule; another value pins it.
+    /// <see cref="AlgorithmFor"/> tells which one runs for an input.
+    /// </summary>
+    public ConvolutionAlgorithm Algorithm { get; set; } = ConvolutionAlgorithm.Auto;
+
+    private readonly Dictionary<ConvolutionAlgorithm, IConvolutionAlgorithm> implementations = [];
+
+    /// <summary>The algorithm that runs for an input of <paramref name="inputShape"/>: never <see cref="ConvolutionAlgorithm.Auto"/>.</summary>
+    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape)
+    {
+        OutputShape(inputShape);
+        return Resolve();
+    }
+
+    /// <summary>The implementation of the algorithm that runs (kept, with its workspaces, for the next call).</summary>
+    private protected IConvolutionAlgorithm Implementation()
+    {
+        ConvolutionAlgorithm algorithm = Resolve();
+        if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))
+        {
+            implementation = algorithm switch
+            {
+                ConvolutionAlgorithm.Direct => new DirectConvolution(),
+                _ => new ConvolutionPasses(),
+            };
+            implementations[algorithm] = implementation;
+        }
+        return implementation;
+    }
+
+    private ConvolutionAlgorithm Resolve()
+    {
+        ConvolutionAlgorithm requested = Algorithm == ConvolutionAlgorithm.Auto ? ConvolutionAlgorithms.Default : Algorithm;
+        return requested switch
+        {
+            ConvolutionAlgorithm.Im2Col or ConvolutionAlgorithm.Direct => requested,
+            _ => ConvolutionAlgorithms.Choose(InChannels / Groups, OutChannels / Groups, Simd.Level),
+        };
+    }
 
     /// <summary>
     /// Checks rank, channel count and spatial sizes of an input shape and returns its spatial

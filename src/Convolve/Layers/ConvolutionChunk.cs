@@ -61,13 +61,13 @@ internal readonly record struct ConvolutionChunk(ConvolutionLayout Layout, int F
     public const long MinParallelElements = 1L << 18;
 
     /// <summary>
-    /// Runs <paramref name="body"/> for images 0 … count − 1 on up to <see cref="Gemm.MaxThreads"/>
+    /// Runs <paramref name="body"/> for images 0 … count − 1 on up to <see cref="Parallelism.MaxThreads"/>
     /// threads when the chunk moves at least <see cref="MinParallelElements"/> elements. Each image
     /// writes only its own elements, so the result does not depend on the split.
     /// </summary>
     public static void ForEachImage(int count, long elementsPerImage, Action<int> body)
     {
-        if (Gemm.MaxThreads <= 1 || count <= 1 || count * elementsPerImage < MinParallelElements || GemmParallel.IsInsidePart)
+        if (Parallelism.MaxThreads <= 1 || count <= 1 || count * elementsPerImage < MinParallelElements || Parallelism.IsInsidePart)
         {
             for (int i = 0; i < count; i++)
             {
@@ -75,6 +75,6 @@ internal readonly record struct ConvolutionChunk(ConvolutionLayout Layout, int F
             }
             return;
         }
-        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Gemm.MaxThreads }, body);
+        Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism.MaxThreads }, body);
     }
 }

@@ -19,7 +19,7 @@ namespace Convolve.Layers;
 /// from per-chunk partial products in chunk order, so it is the same for any thread count.
 /// Workspaces are bounded by the chunk and reused from call to call.
 /// </summary>
-internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses.DefaultChunkElements)
+internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses.DefaultChunkElements) : IConvolutionAlgorithm
 {
     /// <summary>The largest column or output workspace of a chunk, in floats (8 MB).</summary>
     public const int DefaultChunkElements = 1 << 21;
@@ -134,7 +134,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         int images = ChunkImages(layout), chunks = ChunkCount(layout);
         ConvolutionLayout local = layout;
         ConvolutionChunk Chunk(int index) => new(local, index * images, Math.Min(images, local.Batch - index * images));
-        int threads = GemmParallel.IsInsidePart ? 1 : Gemm.MaxThreads;
+        int threads = Parallelism.IsInsidePart ? 1 : Parallelism.MaxThreads;
         if (!allowParallel || threads <= 1 || chunks < MinChunksPerThread * threads)
         {
             ConvolutionWorkspace workspace = Rent();
@@ -149,7 +149,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
         {
             ConvolutionWorkspace workspace = Rent();
-            GemmParallel.RunSerial(() =>
+            Parallelism.RunAsPart(() =>
             {
                 for (int i = part * chunks / threads; i < (part + 1) * chunks / threads; i++)
                 {

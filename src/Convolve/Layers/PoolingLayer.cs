@@ -41,24 +41,16 @@ public abstract class PoolingLayer : Layer
 
     /// <summary>
     /// Runs <paramref name="body"/>(first plane, plane count) over contiguous blocks of the
-    /// <paramref name="planes"/> independent (n, c) planes on up to <see cref="Gemm.MaxThreads"/>
-    /// threads; each plane is computed whole by one thread, so the result does not depend on the
-    /// split. Small jobs (under 64 K elements) stay on the calling thread.
+    /// <paramref name="planes"/> independent (n, c) planes through <see cref="Parallelism.For"/>;
+    /// each plane is computed whole by one thread, so the result does not depend on the split. An
+    /// element counts as <see cref="WorkPerElement"/> units of work (a window's compares and the
+    /// switch), so jobs under about 64 K elements stay on the calling thread.
     /// </summary>
-    private protected static void ForEachPlaneBlock(int planes, int elements, Action<int, int> body)
-    {
-        int parts = Math.Min(Gemm.MaxThreads, planes);
-        if (parts <= 1 || elements < 1 << 16)
-        {
-            body(0, planes);
-            return;
-        }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-        {
-            int first = (int)((long)planes * part / parts), end = (int)((long)planes * (part + 1) / parts);
-            body(first, end - first);
-        });
-    }
+    private protected static void ForEachPlaneBlock(int planes, int elements, Action<int, int> body) =>
+        Parallelism.For(planes, (long)elements / Math.Max(planes, 1) * WorkPerElement, (first, end) => body(first, end - first));
+
+    /// <summary>Work units of one pooled element for <see cref="Parallelism"/>'s threshold.</summary>
+    private const int WorkPerElement = 8;
 
     /// <summary>
     /// Checks rank and sizes of an input shape and returns the output's spatial sizes; the message

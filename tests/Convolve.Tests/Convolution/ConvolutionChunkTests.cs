@@ -10,7 +10,7 @@ namespace Convolve.Tests.Convolution;
 /// set so that two images fit, so a batch of 5 runs as chunks of 2, 2 and 1), against the
 /// float64 direct-loop twins, and the strided im2col/col2im the chunks are built from.
 /// </summary>
-[Collection(Dense.GlobalRandomSerial.Name)] // sets the process-wide Gemm.MaxThreads
+[Collection(Dense.GlobalRandomSerial.Name)] // sets the process-wide Parallelism.MaxThreads
 public class ConvolutionChunkTests
 {
     private const double Rtol = 1e-4, Atol = 2e-4;
@@ -67,13 +67,13 @@ public class ConvolutionChunkTests
         Shape outputShape = ReferenceOps.ConvOutputShape(input.Shape, 6, geometry);
         var layout = new ConvolutionLayout(9, 4, 6, groups, geometry.ToWindow3(new[] { 6, 7 }, outputShape.Dimensions.ToArray().AsSpan(2)));
         var gradOutput = Tensor.RandomNormal(outputShape, 23);
-        int saved = Gemm.MaxThreads;
+        int saved = Parallelism.MaxThreads;
         var results = new List<(float[] Output, float[] GradInput, float[] GradWeight)>();
         try
         {
             foreach (int threads in new[] { 1, 2, 3 })
             {
-                Gemm.MaxThreads = threads;
+                Parallelism.MaxThreads = threads;
                 var passes = new ConvolutionPasses(Math.Max(layout.ColumnSize, layout.OutputImage));
                 var output = new float[outputShape.Size];
                 var gradInput = new float[input.Size];
@@ -86,7 +86,7 @@ public class ConvolutionChunkTests
         }
         finally
         {
-            Gemm.MaxThreads = saved;
+            Parallelism.MaxThreads = saved;
         }
         TensorAssert.Close(ReferenceOps.ConvForward(input, weight, null, geometry, groups), results[0].Output, Rtol, Atol, "forward");
         TensorAssert.Close(ReferenceOps.ConvInputGrad(gradOutput, weight, geometry, groups, input.Shape), results[0].GradInput, Rtol, Atol, "gradInput");

@@ -5,7 +5,10 @@ using Convolve.Tests.Testing;
 
 namespace Convolve.Tests.Convolution;
 
-/// <summary>The im2col + GEMM layers against the float64 direct-loop twins: forward and every gradient.</summary>
+/// <summary>
+/// Every convolution algorithm (im2col + GEMM, direct, Winograd, and the Auto rule) against the
+/// float64 direct-loop twins: forward and every gradient, on the edge cases and random configurations.
+/// </summary>
 public class ConvolutionReferenceTests
 {
     private const double Rtol = 1e-4, Atol = 2e-4;
@@ -27,6 +30,9 @@ public class ConvolutionReferenceTests
         Conv("1×1 kernel, stride 2", 2, 1, 4, 3, 1, [1, 1], [2, 2], 0, [1, 1], [5, 6]),
         Conv("3-d, batch 1, stride 2, padding 1", 3, 1, 3, 5, 1, [3, 3, 3], [2, 2, 2], 1, [1, 1, 1], [5, 6, 7]),
         Conv("padding larger than dilated kernel", 1, 1, 2, 2, 1, [2], [2], 3, [1], [3]),
+        Conv("several channel blocks, rows wider than a tile", 2, 2, 40, 50, 1, [3, 3], [1, 1], 1, [1, 1], [5, 31]),
+        Conv("several blocks, strided and dilated", 2, 2, 33, 36, 1, [3, 3], [2, 2], 2, [2, 2], [9, 11]),
+        Conv("several blocks, groups", 2, 1, 48, 40, 2, [3, 2], [1, 2], 1, [1, 1], [6, 9]),
     ];
 
     public static TheoryData<ConvCase> TransposedEdgeCases() =>
@@ -40,83 +46,128 @@ public class ConvolutionReferenceTests
         Transposed("17 channels, no bias", 1, 1, 17, 3, 1, [4], [2], 1, [1], [5], [0], bias: false),
         Transposed("pointwise", 2, 2, 4, 6, 2, [1, 1], [1, 1], 0, [1, 1], [3, 4], [0, 0]),
         Transposed("3-d, mixed output padding", 3, 1, 2, 3, 1, [3, 2, 3], [2, 1, 2], (1, 0, 1), [1, 2, 1], [3, 2, 3], [1, 1, 0]),
+        Transposed("several channel blocks, stride 2", 2, 2, 36, 20, 1, [4, 4], [2, 2], 1, [1, 1], [5, 7], [0, 0]),
+        Transposed("several blocks, stride 3, dilation 2", 2, 1, 20, 34, 1, [3, 2], [3, 2], 1, [2, 1], [4, 6], [1, 0]),
     ];
 
-    [Theory]
-    [MemberData(nameof(ConvEdgeCases))]
-    public void Conv_edge_case_matches_reference(ConvCase c) => CheckConv(c, 7);
+    public static readonly ConvolutionAlgorithm[] Algorithms =
+        [ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd, ConvolutionAlgorithm.Auto];
+
+    public static TheoryData<ConvCase, ConvolutionAlgorithm> ConvEdgeCasesPerAlgorithm() => PerAlgorithm(ConvEdgeCases());
+
+    public static TheoryData<ConvCase, ConvolutionAlgorithm> TransposedEdgeCasesPerAlgorithm() => PerAlgorithm(TransposedEdgeCases());
+
+    public static TheoryData<int, int, ConvolutionAlgorithm> RandomCounts()
+    {
+        var data = new TheoryData<int, int, ConvolutionAlgorithm>();
+        foreach (ConvolutionAlgorithm algorithm in Algorithms)
+        {
+            data.Add(1, 60, algorithm);
+            data.Add(2, 60, algorithm);
+            data.Add(3, 30, algorithm);
+        }
+        return data;
+    }
 
     [Theory]
-    [MemberData(nameof(TransposedEdgeCases))]
-    public void ConvTranspose_edge_case_matches_reference(ConvCase c) => CheckTransposed(c, 7);
+    [MemberData(nameof(ConvEdgeCasesPerAlgorithm))]
+    public void Conv_edge_case_matches_reference(ConvCase c, ConvolutionAlgorithm algorithm) => CheckConv(c, 7, algorithm);
 
     [Theory]
-    [InlineData(1, 60)]
-    [InlineData(2, 60)]
-    [InlineData(3, 30)]
-    public void Conv_random_configurations_match_reference(int dims, int count)
+    [MemberData(nameof(TransposedEdgeCasesPerAlgorithm))]
+    public void ConvTranspose_edge_case_matches_reference(ConvCase c, ConvolutionAlgorithm algorithm) => CheckTransposed(c, 7, algorithm);
+
+    [Theory]
+    [MemberData(nameof(RandomCounts))]
+    public void Conv_random_configurations_match_reference(int dims, int count, ConvolutionAlgorithm algorithm)
     {
         for (ulong seed = 1; seed <= (ulong)count; seed++)
         {
-            CheckConv(ConvCase.RandomConv(dims, seed * 101 + (ulong)dims), seed);
+            CheckConv(ConvCase.RandomConv(dims, seed * 101 + (ulong)dims), seed, algorithm);
         }
     }
 
     [Theory]
-    [InlineData(1, 60)]
-    [InlineData(2, 60)]
-    [InlineData(3, 30)]
-    public void ConvTranspose_random_configurations_match_reference(int dims, int count)
+    [MemberData(nameof(RandomCounts))]
+    public void ConvTranspose_random_configurations_match_reference(int dims, int count, ConvolutionAlgorithm algorithm)
     {
         for (ulong seed = 1; seed <= (ulong)count; seed++)
         {
-            CheckTransposed(ConvCase.RandomTransposed(dims, seed * 103 + (ulong)dims), seed);
+            CheckTransposed(ConvCase.RandomTransposed(dims, seed * 103 + (ulong)dims), seed, algorithm);
         }
+    }
+
+    private static TheoryData<ConvCase, ConvolutionAlgorithm> PerAlgorithm(TheoryData<ConvCase> cases)
+    {
+        var data = new TheoryData<ConvCase, ConvolutionAlgorithm>();
+        foreach (ConvolutionAlgorithm algorithm in Algorithms)
+        {
+            foreach (ConvCase c in cases)
+            {
+                data.Add(c, algorithm);
+            }
+        }
+        return data;
     }
 
     /// <summary>
     /// Forward, then backward with the parameter gradients pre-filled, so that the check also
     /// shows backward adds into them rather than overwriting.
     /// </summary>
-    private static void CheckConv(ConvCase c, ulong seed)
+    private static void CheckConv(ConvCase c, ulong seed, ConvolutionAlgorithm algorithm)
     {
         ConvNd layer = c.Conv(seed);
+        layer.Algorithm = algorithm;
         Tensor input = c.Input(seed + 1);
+        AssertRuns(layer, input.Shape, algorithm);
         Tensor output = layer.Forward(input);
         Assert.True(ReferenceOps.ConvOutputShape(input.Shape, c.OutChannels, layer.Geometry) == output.Shape, $"{c}: output shape {output.Shape}");
-        TensorAssert.Close(ReferenceOps.ConvForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} forward");
+        TensorAssert.Close(ReferenceOps.ConvForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} {algorithm} forward");
 
         Tensor gradOutput = Tensor.RandomNormal(output.Shape, seed + 2);
         double[] expectedWeight = PreFill(layer.Weight, seed + 3, ReferenceOps.ConvWeightGrad(input, gradOutput, layer.Geometry, c.Groups));
         double[]? expectedBias = layer.Bias is null ? null : PreFill(layer.Bias, seed + 4, ReferenceOps.BiasGrad(gradOutput));
         Tensor gradInput = layer.Backward(gradOutput);
         Assert.True(input.Shape == gradInput.Shape, $"{c}: gradInput shape {gradInput.Shape}");
-        TensorAssert.Close(ReferenceOps.ConvInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} gradInput");
-        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} gradWeight");
+        TensorAssert.Close(ReferenceOps.ConvInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} {algorithm} gradInput");
+        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} {algorithm} gradWeight");
         if (expectedBias is not null)
         {
-            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} gradBias");
+            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} {algorithm} gradBias");
         }
     }
 
-    private static void CheckTransposed(ConvCase c, ulong seed)
+    private static void CheckTransposed(ConvCase c, ulong seed, ConvolutionAlgorithm algorithm)
     {
         ConvTransposeNd layer = c.Transposed(seed);
+        layer.Algorithm = algorithm;
         Tensor input = c.Input(seed + 1);
+        AssertRuns(layer, input.Shape, algorithm);
         Tensor output = layer.Forward(input);
         Assert.True(ReferenceOps.ConvTransposeOutputShape(input.Shape, c.OutChannels, layer.Geometry) == output.Shape, $"{c}: output shape {output.Shape}");
-        TensorAssert.Close(ReferenceOps.ConvTransposeForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} forward");
+        TensorAssert.Close(ReferenceOps.ConvTransposeForward(input, layer.Weight.Value, layer.Bias?.Value, layer.Geometry, c.Groups), output.Data, Rtol, Atol, $"{c} {algorithm} forward");
 
         Tensor gradOutput = Tensor.RandomNormal(output.Shape, seed + 2);
         double[] expectedWeight = PreFill(layer.Weight, seed + 3, ReferenceOps.ConvTransposeWeightGrad(input, gradOutput, layer.Geometry, c.Groups));
         double[]? expectedBias = layer.Bias is null ? null : PreFill(layer.Bias, seed + 4, ReferenceOps.BiasGrad(gradOutput));
         Tensor gradInput = layer.Backward(gradOutput);
         Assert.True(input.Shape == gradInput.Shape, $"{c}: gradInput shape {gradInput.Shape}");
-        TensorAssert.Close(ReferenceOps.ConvTransposeInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} gradInput");
-        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} gradWeight");
+        TensorAssert.Close(ReferenceOps.ConvTransposeInputGrad(gradOutput, layer.Weight.Value, layer.Geometry, c.Groups, input.Shape), gradInput.Data, Rtol, Atol, $"{c} {algorithm} gradInput");
+        TensorAssert.Close(expectedWeight, layer.Weight.Grad.Data, Rtol, Atol, $"{c} {algorithm} gradWeight");
         if (expectedBias is not null)
         {
-            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} gradBias");
+            TensorAssert.Close(expectedBias, layer.Bias!.Grad.Data, Rtol, Atol, $"{c} {algorithm} gradBias");
+        }
+    }
+
+    /// <summary>A pinned algorithm is the one that runs; Winograd and Auto run one of the others (or Winograd where it applies).</summary>
+    private static void AssertRuns(ConvolutionBase layer, Shape input, ConvolutionAlgorithm algorithm)
+    {
+        ConvolutionAlgorithm runs = layer.AlgorithmFor(input);
+        Assert.NotEqual(ConvolutionAlgorithm.Auto, runs);
+        if (algorithm is ConvolutionAlgorithm.Im2Col or ConvolutionAlgorithm.Direct)
+        {
+            Assert.Equal(algorithm, runs);
         }
     }
 

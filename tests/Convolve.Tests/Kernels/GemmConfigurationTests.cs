@@ -41,22 +41,22 @@ public class GemmConfigurationTests
         Assert.Equal(GemmBackend.OpenBlas, backend);
         Assert.Contains("CONVOLVE_GEMM=\"mkl\" is not a GEMM backend; use managed or openblas",
             GemmEnvironment.ParseBackend("mkl", out _), StringComparison.Ordinal);
-        Assert.Equal(6, GemmEnvironment.ParseThreads(null, 6, out string? error));
+        Assert.Equal(6, Parallelism.ParseThreads(null, 6, out string? error));
         Assert.Null(error);
-        Assert.Equal(3, GemmEnvironment.ParseThreads(" 3 ", 6, out error));
+        Assert.Equal(3, Parallelism.ParseThreads(" 3 ", 6, out error));
         Assert.Null(error);
-        GemmEnvironment.ParseThreads("0", 6, out error);
+        Parallelism.ParseThreads("0", 6, out error);
         Assert.Contains("CONVOLVE_THREADS=\"0\" must be a positive integer", error, StringComparison.Ordinal);
-        GemmEnvironment.ParseThreads("many", 6, out error);
+        Parallelism.ParseThreads("many", 6, out error);
         Assert.Contains("CONVOLVE_THREADS=\"many\"", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public void MaxThreads_refuses_values_below_one()
     {
-        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Gemm.MaxThreads = 0);
-        Assert.Contains("Gemm.MaxThreads must be at least 1 but got 0", exception.Message, StringComparison.Ordinal);
-        Assert.True(Gemm.MaxThreads >= 1);
+        var exception = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = 0);
+        Assert.Contains("Parallelism.MaxThreads must be at least 1 but got 0", exception.Message, StringComparison.Ordinal);
+        Assert.True(Parallelism.MaxThreads >= 1);
     }
 
     [Theory]

@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace Convolve.Kernels;
+
+/// <summary>
+/// The vector operations a microkernel is written with, so that one source serves every
+/// <see cref="SimdLevel"/>: the kernel is generic over this interface and its vector type, and
+/// the JIT compiles one specialised copy per width (struct type arguments are never shared), with
+/// every call inlined and the accumulators in registers. <see cref="Lanes"/> is the number of
+/// floats in one vector, the channel block of the blocked layouts.
+/// </summary>
+/// <typeparam name="TVector">The vector type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/>, <see cref="Vector128{T}"/> or float.</typeparam>
+internal unsafe interface ISimdOps<TVector> where TVector : unmanaged
+{
+    /// <summary>Floats in one vector.</summary>
+    static abstract int Lanes { get; }
+
+    /// <summary>Loads <see cref="Lanes"/> floats.</summary>
+    static abstract TVector Load(float* source);
+
+    /// <summary>Stores <see cref="Lanes"/> floats.</summary>
+    static abstract void Store(float* target, TVector value);
+
+    /// <summary>One float in every lane.</summary>
+    static abstract TVector Broadcast(float* source);
+
+    /// <summary><c>a·b + addend</c>, fused where the level guarantees a fused instruction.</summary>
+    static abstract TVector MultiplyAdd(TVector a, TVector b, TVector addend);
+
+    /// <summary><c>a + b</c>.</summary>
+    static abstract TVector Add(TVector a, TVector b);
+}
+
+/// <summary>AVX-512: 16 lanes, fused multiply-add (every AVX-512 processor has FMA).</summary>
+internal readonly unsafe struct SimdOps512 : ISimdOps<Vector512<float>>
+{
+    public static int Lanes => 16;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(float* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* target, Vector512<float> value) => value.Store(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Broadcast(float* source) => Vector512.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> MultiplyAdd(Vector512<float> a, Vector512<float> b, Vector512<float> addend) => Vector512.FusedMultiplyAdd(a, b, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+}
+
+/// <summary>AVX2: 8 lanes, fused multiply-add (<see cref="Simd"/> chooses this level only with FMA).</summary>
+internal readonly unsafe struct SimdOps256 : ISimdOps<Vector256<float>>
+{
+    public static int Lanes => 8;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Load(float* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* target, Vector256<float> value) => value.Store(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Broadcast(float* source) => Vector256.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> addend) => Vector256.FusedMultiplyAdd(a, b, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+}
+
+/// <summary>
+/// SSE/NEON: 4 lanes; multiply-add fused where the hardware has it (as the GEMM's 128-bit
+/// microkernel: a software-fused operation would be far slower than a multiply and an add).
+/// </summary>
+internal readonly unsafe struct SimdOps128 : ISimdOps<Vector128<float>>
+{
+    public static int Lanes => 4;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Load(float* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* target, Vector128<float> value) => value.Store(target);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Broadcast(float* source) => Vector128.Create(*source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAdd(Vector128<float> a, Vector128<float> b, Vector128<float> addend) => Vector128.MultiplyAddEstimate(a, b, addend);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+}
+
+/// <summary>No SIMD: one lane, a multiply then an add (as the scalar GEMM microkernel).</summary>
+internal readonly unsafe struct SimdOpsScalar : ISimdOps<float>
+{
+    public static int Lanes => 1;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Load(float* source) => *source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(float* target, float value) => *target = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Broadcast(float* source) => *source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float MultiplyAdd(float a, float b, float addend) => (a * b) + addend;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Add(float a, float b) => a + b;
+}

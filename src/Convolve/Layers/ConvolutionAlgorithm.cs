@@ -1,0 +1,21 @@
+namespace Convolve.Layers;
+
+/// <summary>
+/// How a convolution or transposed convolution computes its passes, as cuDNN's and oneDNN's users
+/// choose per layer. All give the same numbers up to float rounding (the order of the sums
+/// differs), and each gives the same bits on any number of threads.
+/// </summary>
+public enum ConvolutionAlgorithm
+{
+    /// <summary>Chosen per layer and input shape by a fixed rule (<see cref="ConvolutionAlgorithms.Choose"/>); the default.</summary>
+    Auto,
+
+    /// <summary>im2col + GEMM, and GEMM + col2im backwards: the textbook derivation, and the reference for the others.</summary>
+    Im2Col,
+
+    /// <summary>Direct convolution on channel-blocked frames with register-blocked microkernels, no column matrix.</summary>
+    Direct,
+
+    /// <summary>Winograd's minimal filtering F(2×2, 3×3) for 2-d 3×3 stride-1 convolutions; other layers fall back to the rule.</summary>
+    Winograd,
+}

@@ -1,0 +1,86 @@
+using Convolve.Kernels;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// The process-wide default algorithm (<c>CONVOLVE_CONV_ALGORITHM</c>, or set by the caller, e.g.
+/// the CLI's <c>--conv-algorithm</c>) and the rule that <see cref="ConvolutionAlgorithm.Auto"/>
+/// follows. The rule depends only on the layer's sizes and the SIMD level, so a decision is the
+/// same every time and on every thread count.
+/// </summary>
+public static class ConvolutionAlgorithms
+{
+    /// <summary>Environment variable naming the default algorithm: <c>auto</c>, <c>im2col</c>, <c>direct</c> or <c>winograd</c>.</summary>
+    public const string EnvironmentVariable = "CONVOLVE_CONV_ALGORITHM";
+
+    private static string? defaultError;
+    private static ConvolutionAlgorithm defaultAlgorithm;
+
+    static ConvolutionAlgorithms()
+    {
+        string? value = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(value))
+        {
+            defaultError = TryParse(value, out defaultAlgorithm);
+        }
+    }
+
+    /// <summary>
+    /// The algorithm of every layer left at <see cref="ConvolutionAlgorithm.Auto"/>: <c>Auto</c>
+    /// (the rule) unless <c>CONVOLVE_CONV_ALGORITHM</c> or a caller forces one.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Reading it when <c>CONVOLVE_CONV_ALGORITHM</c> names no algorithm.</exception>
+    public static ConvolutionAlgorithm Default
+    {
+        get => defaultError is null ? defaultAlgorithm : throw new InvalidOperationException(defaultError);
+        set
+        {
+            if (!Enum.IsDefined(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, "not a ConvolutionAlgorithm");
+            }
+            defaultError = null;
+            defaultAlgorithm = value;
+        }
+    }
+
+    /// <summary>The names accepted by <see cref="TryParse"/>.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", "im2col", "direct", "winograd"];
+
+    /// <summary>Parses an algorithm name (case-insensitive); returns null on success or the error message.</summary>
+    public static string? TryParse(string? value, out ConvolutionAlgorithm algorithm)
+    {
+        algorithm = ConvolutionAlgorithm.Auto;
+        switch (value?.Trim().ToLowerInvariant())
+        {
+            case "auto":
+                return null;
+            case "im2col":
+                algorithm = ConvolutionAlgorithm.Im2Col;
+                return null;
+            case "direct":
+                algorithm = ConvolutionAlgorithm.Direct;
+                return null;
+            case "winograd":
+                algorithm = ConvolutionAlgorithm.Winograd;
+                return null;
+            default:
+                return $"\"{value}\" is not a convolution algorithm; use {string.Join(", ", Names)}";
+        }
+    }
+
+    /// <summary>
+    /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> for a convolution of
+    /// <paramref name="inChannels"/> → <paramref name="outChannels"/> channels per group.
+    /// Direct convolution works on channel blocks of the vector width: with few channels per group
+    /// most of each vector would be padding, and im2col + GEMM (whose reduction runs over channels
+    /// × taps) is faster.
+    /// </summary>
+    public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level)
+    {
+        int lanes = level switch { SimdLevel.Vector512 => 16, SimdLevel.Vector256 => 8, SimdLevel.Vector128 => 4, _ => 1 };
+        return inChannels * 2 >= lanes && outChannels * 2 >= lanes && level != SimdLevel.Scalar
+            ? ConvolutionAlgorithm.Direct
+            : ConvolutionAlgorithm.Im2Col;
+    }
+}

@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Convolve.Kernels;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// Direct convolution without a column matrix (Georganas et al., SC 2018; oneDNN and LIBXSMM
+/// work this way). Each image-group is moved into a channel-blocked, zero-padded, stride-phase-split
+/// frame (<see cref="BlockedFrame"/>), the weights are repacked once per call into the matching
+/// blocked order (<see cref="DirectPlan"/>), and register-blocked microkernels do all the
+/// arithmetic: <see cref="DirectMicrokernel"/> for the forward pass and, with the kernel transposed
+/// over channels and split into stride phases, for the input gradient; <see cref="DirectWeightMicrokernel"/>
+/// for the weight gradient. Images (and groups) run in parallel; every output element is computed
+/// by one thread in a fixed order, and the weight gradient is summed from per-chunk partials in
+/// chunk order, so results are bit-identical for any thread count.
+/// </summary>
+internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
+{
+    /// <summary>The most weight-gradient partials (chunks of images) per batch.</summary>
+    public const int MaxChunks = 8;
+
+    /// <summary>The most floats all partials together may take (32 MB); larger layers use fewer chunks.</summary>
+    public const long MaxPartialElements = 1L << 23;
+
+    private readonly ConcurrentBag<DirectWorkspace> workspaces = [];
+    private DirectPlan? plan;
+    private float[] packed = [], inputFrames = [], gradFrames = [], partials = [];
+
+    /// <inheritdoc/>
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
+    {
+        DirectPlan p = PlanFor(layout);
+        float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
+        p.PackForward(weight, weights);
+        ForEachImageGroup(p, (n, g, workspace) =>
+        {
+            workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
+            p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame);
+            fixed (float* frame = workspace.Frame, w = weights, result = workspace.Result)
+            {
+                ForwardImage(p, frame, w + ((long)g * p.ForwardGroupSize), result);
+            }
+            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), default);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
+    {
+        DirectPlan p = PlanFor(layout);
+        float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
+        p.PackBackward(weight, weights);
+        ForEachImageGroup(p, (n, g, workspace) =>
+        {
+            workspace.Reserve(p.GradFrame.ImageSize, p.InputFrame.ImageSize);
+            p.GradFrame.Pack(OutputImage(gradOutput, p, n, g), workspace.Frame);
+            fixed (float* frame = workspace.Frame, w = weights, result = workspace.Result)
+            {
+                BackwardImage(p, frame, w + ((long)g * p.BackwardGroupSize), result);
+            }
+            p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), default);
+        });
+    }
+
+    /// <inheritdoc/>
+    public void BackwardWeight(float[] input, float[] gradOutput, float[] gradWeight, in ConvolutionLayout layout)
+    {
+        DirectPlan p = PlanFor(layout);
+        int batch = layout.Batch, groups = layout.Groups;
+        float[] xs = Grow(ref inputFrames, (long)batch * groups * p.InputFrame.ImageSize);
+        float[] gs = Grow(ref gradFrames, (long)batch * groups * p.GradFrame.ImageSize);
+        Parallelism.For(batch * groups, p.InputFrame.ImageSize + p.GradFrame.ImageSize, (start, end) =>
+        {
+            for (int i = start; i < end; i++)
+            {
+                p.InputFrame.Pack(InputImage(input, p, i / groups, i % groups), xs.AsSpan(i * p.InputFrame.ImageSize, p.InputFrame.ImageSize));
+                p.GradFrame.Pack(OutputImage(gradOutput, p, i / groups, i % groups), gs.AsSpan(i * p.GradFrame.ImageSize, p.GradFrame.ImageSize));
+            }
+        });
+        var work = new DirectWeightWork(p, batch, MaxChunks, MaxPartialElements);
+        float[] sums = Grow(ref partials, (long)work.Chunks * groups * p.GradientGroupSize);
+        Parallelism.For(work.Items, work.ItemWork, (start, end) =>
+        {
+            fixed (float* x = xs, gy = gs, target = sums)
+            {
+                for (int item = start; item < end; item++)
+                {
+                    work.Run(item, x, gy, target);
+                }
+            }
+        });
+        work.AddInto(sums, gradWeight);
+    }
+
+    /// <summary>The forward pass of one image-group: every vector group, row and tile.</summary>
+    private static void ForwardImage(DirectPlan p, float* frame, float* weights, float* result)
+    {
+        BlockedFrame input = p.InputFrame, output = p.OutputFrame;
+        DirectTile tile = p.ForwardTile;
+        int width = tile.TileWidth(p.W.Out), segments = p.ForwardOffsets.Length;
+        fixed (int* offsets = p.ForwardOffsets)
+        {
+            for (int first = 0; first < output.Blocks; first += tile.Vectors)
+            {
+                int vectors = Math.Min(tile.Vectors, output.Blocks - first);
+                float* panel = weights + p.ForwardPanel(first), target = result + ((long)first * output.BlockSize);
+                for (int od = 0; od < p.D.Out; od++)
+                {
+                    for (int oh = 0; oh < p.H.Out; oh++)
+                    {
+                        for (int ow = 0; ow < p.W.Out; ow += width)
+                        {
+                            int pixels = Math.Min(width, p.W.Out - ow);
+                            DirectMicrokernel.Select(p.Level, pixels, vectors)(
+                                frame + input.Offset(0, 0, 0, od, oh, ow), offsets, segments, p.InDepth, panel,
+                                target + output.Offset(0, 0, 0, od, oh, ow), output.BlockSize);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The input gradient of one image-group: every stride phase, vector group, row and tile.</summary>
+    private static void BackwardImage(DirectPlan p, float* grad, float* weights, float* result)
+    {
+        BlockedFrame gradFrame = p.GradFrame, input = p.InputFrame;
+        DirectTile tile = p.BackwardTile;
+        foreach (DirectPhase phase in p.Phases)
+        {
+            int width = tile.TileWidth(phase.RangeW.End - phase.RangeW.First);
+            fixed (int* offsets = phase.Offsets)
+            {
+                for (int first = 0; first < input.Blocks; first += tile.Vectors)
+                {
+                    int vectors = Math.Min(tile.Vectors, input.Blocks - first);
+                    float* panel = weights + phase.Panel(first, p.OutDepth, p.Lanes), target = result + ((long)first * input.BlockSize);
+                    for (int td = phase.RangeD.First; td < phase.RangeD.End; td++)
+                    {
+                        for (int th = phase.RangeH.First; th < phase.RangeH.End; th++)
+                        {
+                            for (int tw = phase.RangeW.First; tw < phase.RangeW.End; tw += width)
+                            {
+                                int pixels = Math.Min(width, phase.RangeW.End - tw);
+                                DirectMicrokernel.Select(p.Level, pixels, vectors)(
+                                    grad + gradFrame.Offset(0, 0, 0, td, th, tw), offsets, phase.Segments, p.OutDepth, panel,
+                                    target + input.Offset(phase.PD, phase.PH, phase.PW, td, th, tw), input.BlockSize);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="body"/>(image, group, workspace) for every image-group, in contiguous runs per thread.</summary>
+    private void ForEachImageGroup(DirectPlan p, Action<int, int, DirectWorkspace> body)
+    {
+        int groups = p.Layout.Groups;
+        Parallelism.For(p.Layout.Batch * groups, p.ImageWork, (start, end) =>
+        {
+            DirectWorkspace workspace = workspaces.TryTake(out DirectWorkspace? kept) ? kept : new DirectWorkspace();
+            for (int i = start; i < end; i++)
+            {
+                body(i / groups, i % groups, workspace);
+            }
+            workspaces.Add(workspace);
+        });
+    }
+
+    private DirectPlan PlanFor(in ConvolutionLayout layout)
+    {
+        SimdLevel level = Simd.Level;
+        if (plan is null || plan.Layout != layout || plan.Level != level)
+        {
+            plan = new DirectPlan(layout, level);
+        }
+        return plan;
+    }
+
+    /// <summary>Group g of image n of an input-side batch (Shape [N, C_in, In...]).</summary>
+    private static Span<float> InputImage(float[] batch, DirectPlan p, int n, int g)
+    {
+        int size = p.InChannels * p.Layout.Window.InputPlane;
+        return batch.AsSpan((n * p.Layout.InputImage) + (g * size), size);
+    }
+
+    /// <summary>Group g of image n of an output-side batch (Shape [N, C_out, Out...]).</summary>
+    private static Span<float> OutputImage(float[] batch, DirectPlan p, int n, int g)
+    {
+        int size = p.OutChannels * p.Layout.Window.OutputPlane;
+        return batch.AsSpan((n * p.Layout.OutputImage) + (g * size), size);
+    }
+
+    private static float[] Grow(ref float[] buffer, long size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new float[checked((int)size)];
+        }
+        return buffer;
+    }
+}
