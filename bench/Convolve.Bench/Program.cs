@@ -4,15 +4,16 @@ using Convolve.Kernels;
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
 //                                                               -- layers [--threads N] [--only name;name]
 //                                                               -- train [--threads N] [--runs R] [--profile]
+//                                                               -- passes [--threads N] [--only name;name]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
-    + "| train [--threads N] [--runs R] [--profile] | microkernel";
+    + "| train [--threads N] [--runs R] [--profile] | passes [--threads N] [--only name;name] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
     return 0;
 }
-if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train"))
+if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train" or "passes"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -57,6 +58,9 @@ switch (args[0])
 {
     case "gemm":
         GemmBench.Run(Console.Out, new Benchmark(), shapes);
+        break;
+    case "passes":
+        PassesBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 1 }, only);
         break;
     case "layers":
         // Two seconds of warm-up per row: the tiered JIT needs that long to settle the code run on pool threads

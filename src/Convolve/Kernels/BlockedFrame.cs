@@ -27,7 +27,7 @@ internal readonly record struct FrameAxis(int Size, int Offset, int Stride, int 
 /// convolution reads a unit-stride run of positions with no bounds checks, so one microkernel
 /// serves every geometry. <see cref="Pack"/> and <see cref="Unpack"/> move an image in and out.
 /// </summary>
-internal readonly record struct BlockedFrame(int Lanes, int Channels, FrameAxis D, FrameAxis H, FrameAxis W)
+internal readonly unsafe record struct BlockedFrame(int Lanes, int Channels, FrameAxis D, FrameAxis H, FrameAxis W)
 {
     /// <summary>Channel blocks, <c>⌈Channels / Lanes⌉</c>.</summary>
     public int Blocks => (Channels + Lanes - 1) / Lanes;
@@ -58,31 +58,14 @@ internal readonly record struct BlockedFrame(int Lanes, int Channels, FrameAxis 
     /// <summary>Writes <paramref name="image"/> into <paramref name="target"/>: every stored source value at its place, zero everywhere else.</summary>
     /// <param name="image">Shape [Channels, D.Size, H.Size, W.Size].</param>
     /// <param name="target"><see cref="ImageSize"/> floats.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(ReadOnlySpan<float> image, Span<float> target)
     {
-        target = target[..ImageSize];
-        target.Clear();
-        int columns = StoredColumns;
-        for (int c = 0; c < Channels; c++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(image.Length, Channels * D.Size * H.Size * W.Size, nameof(image));
+        ArgumentOutOfRangeException.ThrowIfLessThan(target.Length, ImageSize, nameof(target));
+        target[..ImageSize].Clear();
+        fixed (float* source = image, frame = target)
         {
-            int block = (c / Lanes * BlockSize) + (c % Lanes);
-            for (int d = 0; d < D.Size; d++)
-            {
-                for (int h = 0; h < H.Size; h++)
-                {
-                    int row = RowOffset(d, h);
-                    if (row < 0)
-                    {
-                        continue;
-                    }
-                    ReadOnlySpan<float> source = image.Slice((((c * D.Size) + d) * H.Size + h) * W.Size, columns);
-                    for (int w = 0; w < source.Length; w++)
-                    {
-                        target[block + row + ColumnOffset(w)] = source[w];
-                    }
-                }
-            }
+            Move(source, frame, default, toFrame: true);
         }
     }
 
@@ -93,43 +76,87 @@ internal readonly record struct BlockedFrame(int Lanes, int Channels, FrameAxis 
     /// <param name="source"><see cref="ImageSize"/> floats; positions outside the source are not read.</param>
     /// <param name="image">Shape [Channels, D.Size, H.Size, W.Size]; overwritten.</param>
     /// <param name="bias">Empty, or one value per channel.</param>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Unpack(ReadOnlySpan<float> source, Span<float> image, ReadOnlySpan<float> bias)
     {
-        for (int c = 0; c < Channels; c++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(source.Length, ImageSize, nameof(source));
+        ArgumentOutOfRangeException.ThrowIfLessThan(image.Length, Channels * D.Size * H.Size * W.Size, nameof(image));
+        if (StoredColumns < W.Size || D.Size + D.Offset > D.Length * D.Stride || H.Size + H.Offset > H.Length * H.Stride)
         {
-            int block = (c / Lanes * BlockSize) + (c % Lanes);
-            float add = bias.IsEmpty ? 0f : bias[c];
-            for (int d = 0; d < D.Size; d++)
-            {
-                for (int h = 0; h < H.Size; h++)
-                {
-                    int row = block + RowOffset(d, h);
-                    Span<float> target = image.Slice((((c * D.Size) + d) * H.Size + h) * W.Size, W.Size);
-                    for (int w = 0; w < target.Length; w++)
-                    {
-                        target[w] = source[row + ColumnOffset(w)] + add;
-                    }
-                }
-            }
+            throw new InvalidOperationException("BlockedFrame.Unpack needs every source position stored");
+        }
+        fixed (float* frame = source, target = image)
+        {
+            Move(target, frame, bias, toFrame: false);
         }
     }
 
     /// <summary>Source columns whose padded position is stored (the rest lie beyond every phase's length).</summary>
     private int StoredColumns => Math.Clamp((W.Length * W.Stride) - W.Offset, 0, W.Size);
 
-    /// <summary>The offset of source row (d, h) at padded column 0 within a block, or −1 when the row is not stored.</summary>
-    private int RowOffset(int d, int h)
+    /// <summary>
+    /// Moves every stored source position between the image and the frame, plus <c>bias[c]</c>
+    /// on the way out. Rows go outermost and the channels of a block inside, so the
+    /// frame row a block's channels interleave into stays in the L1 cache while all of them fill it;
+    /// along the width each phase is a run with a constant step in both layouts, so the inner loop
+    /// has no division.
+    /// </summary>
+    private void Move(float* image, float* frame, ReadOnlySpan<float> bias, bool toFrame)
     {
-        int qd = d + D.Offset, qh = h + H.Offset;
-        return qd / D.Stride < D.Length && qh / H.Stride < H.Length ? PaddedOffset(qd, qh, 0) : -1;
+        int plane = D.Size * H.Size * W.Size;
+        for (int d = 0; d < D.Size; d++)
+        {
+            int qd = d + D.Offset;
+            for (int h = 0; h < H.Size && qd / D.Stride < D.Length; h++)
+            {
+                int qh = h + H.Offset;
+                if (qh / H.Stride >= H.Length)
+                {
+                    continue;
+                }
+                int rowFrame = PaddedOffset(qd, qh, 0);
+                long rowImage = ((long)d * H.Size + h) * W.Size;
+                for (int phase = 0; phase < W.Stride; phase++)
+                {
+                    int first = (((phase - W.Offset) % W.Stride) + W.Stride) % W.Stride;
+                    long start = rowFrame + (phase * (long)PhaseSize) + ((long)(first + W.Offset) / W.Stride * Lanes);
+                    MoveRun(image + rowImage + first, frame + start, bias, toFrame,
+                        new RunShape(Channels, Lanes, BlockSize, plane, W.Stride, (StoredColumns - first + W.Stride - 1) / W.Stride));
+                }
+            }
+        }
     }
 
-    /// <summary>The offset of source column w from its row's padded column 0.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private int ColumnOffset(int w)
+    /// <summary>The sizes of one run of <see cref="MoveRun"/>, copied into locals so the loops keep them in registers.</summary>
+    private readonly record struct RunShape(int Channels, int Lanes, int BlockSize, int Plane, int Step, int Count);
+
+    /// <summary>
+    /// Moves one phase's run of one row for every channel: source <c>image[c·Plane + w·Step]</c>,
+    /// frame <c>frame[(c / Lanes)·BlockSize + c mod Lanes + w·Lanes]</c>, w &lt; Count.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MoveRun(float* image, float* frame, ReadOnlySpan<float> bias, bool toFrame, RunShape shape)
     {
-        int qw = w + W.Offset;
-        return W.Stride == 1 ? qw * Lanes : (qw % W.Stride * PhaseSize) + (qw / W.Stride * Lanes);
+        int channels = shape.Channels, lanes = shape.Lanes, count = shape.Count;
+        nint step = shape.Step, plane = shape.Plane, blockSize = shape.BlockSize;
+        for (int c = 0; c < channels; c++)
+        {
+            float* row = image + (c * plane);
+            float* position = frame + ((c / lanes) * blockSize) + (c % lanes);
+            if (toFrame)
+            {
+                for (int w = 0; w < count; w++, row += step, position += lanes)
+                {
+                    *position = *row;
+                }
+            }
+            else
+            {
+                float add = bias.IsEmpty ? 0f : bias[c];
+                for (int w = 0; w < count; w++, row += step, position += lanes)
+                {
+                    *row = *position + add;
+                }
+            }
+        }
     }
 }
