@@ -1,105 +1,62 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace Convolve.Kernels;
 
 /// <summary>
 /// Per-channel batch normalisation over an input viewed as <c>[N, C, S]</c>, where <c>S</c> is the
-/// product of the spatial sizes (1 for <c>[N, C]</c>). Every loop runs n, c, s so the innermost
-/// run is contiguous for both layouts; reductions accumulate in double, as PyTorch's CPU kernel does.
+/// product of the spatial sizes (1 for <c>[N, C]</c>). The channels are split over the threads
+/// (<see cref="Parallelism"/>): each channel is reduced by one thread, over n, then s, so the result
+/// does not depend on the thread count. A row of S values is summed in float vector lanes, the lanes
+/// are added in a fixed order, and the rows are summed in double (PyTorch's CPU kernel sums in
+/// double throughout; the lane partials keep the error near float rounding of S/Lanes terms).
+/// The per-element maps run in float with the per-channel constants rounded once; the mean is
+/// carried as two floats (high + low part), so <c>x − mean</c> stays accurate when the mean is large
+/// compared with the spread (the high part cancels exactly, Sterbenz's lemma).
 /// </summary>
-public static class BatchNormKernel
+public static unsafe class BatchNormKernel
 {
     /// <summary>
     /// The mean and the biased variance (divided by <c>M = N·S</c>) of each channel, in two passes:
     /// the squared deviations from the mean do not cancel the way <c>E[x²] − E[x]²</c> does
     /// when the mean is large compared with the spread. <c>M</c> must be positive.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MeanVariance(ReadOnlySpan<float> input, int n, int c, int s, Span<double> mean, Span<double> variance)
     {
         Check(input.Length, n, c, s, mean.Length, variance.Length);
-        mean[..c].Clear();
-        variance[..c].Clear();
-        for (int i = 0; i < n; i++)
+        fixed (float* x = input)
+        fixed (double* means = mean, variances = variance)
         {
-            for (int ch = 0; ch < c; ch++)
-            {
-                double sum = 0;
-                foreach (float x in input.Slice((i * c + ch) * s, s))
-                {
-                    sum += x;
-                }
-                mean[ch] += sum;
-            }
-        }
-        double count = (double)n * s;
-        for (int ch = 0; ch < c; ch++)
-        {
-            mean[ch] /= count;
-        }
-        for (int i = 0; i < n; i++)
-        {
-            for (int ch = 0; ch < c; ch++)
-            {
-                double mu = mean[ch], sum = 0;
-                foreach (float x in input.Slice((i * c + ch) * s, s))
-                {
-                    sum += (x - mu) * (x - mu);
-                }
-                variance[ch] += sum;
-            }
-        }
-        for (int ch = 0; ch < c; ch++)
-        {
-            variance[ch] /= count;
+            var (px, pm, pv) = ((nint)x, (nint)means, (nint)variances);
+            ForEachChannel(n, c, s, 2, (first, end) => Run(Simd.Level, new Job(JobKind.MeanVariance, (float*)px, null, null, null, n, c, s, first, end), (double*)pm, (double*)pv));
         }
     }
 
-    /// <summary><c>output = (input − mean[c])·scale[c] + shift[c]</c>, evaluated in double and rounded once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary><c>output = (input − mean[c])·scale[c] + shift[c]</c>, with the constants in float.</summary>
     public static void Normalize(ReadOnlySpan<float> input, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> shift, Span<float> output)
     {
         Check(input.Length, n, c, s, mean.Length, scale.Length);
         Check(output.Length, n, c, s, shift.Length, c);
-        for (int i = 0; i < n; i++)
+        float[] constants = Constants(c, mean, scale, shift, default);
+        fixed (float* x = input, y = output, k = constants)
         {
-            for (int ch = 0; ch < c; ch++)
-            {
-                int start = (i * c + ch) * s;
-                ReadOnlySpan<float> x = input.Slice(start, s);
-                Span<float> y = output.Slice(start, s);
-                double mu = mean[ch], a = scale[ch], b = shift[ch];
-                for (int j = 0; j < x.Length; j++)
-                {
-                    y[j] = (float)((x[j] - mu) * a + b);
-                }
-            }
+            var (px, py, pk) = ((nint)x, (nint)y, (nint)k);
+            ForEachChannel(n, c, s, 1, (first, end) => Run(Simd.Level, new Job(JobKind.Normalize, (float*)px, null, (float*)py, (float*)pk, n, c, s, first, end)));
         }
     }
 
     /// <summary>Per channel, <c>sumGrad = Σ g</c> and <c>sumGradCentered = Σ g·(x − mean)</c> (overwritten).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void GradientSums(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, Span<double> sumGrad, Span<double> sumGradCentered)
     {
         Check(input.Length, n, c, s, mean.Length, sumGrad.Length);
         Check(gradOutput.Length, n, c, s, sumGradCentered.Length, c);
-        sumGrad[..c].Clear();
-        sumGradCentered[..c].Clear();
-        for (int i = 0; i < n; i++)
+        float[] means = Constants(c, mean, default, default, default);
+        fixed (float* x = input, g = gradOutput, k = means)
+        fixed (double* sums = sumGrad, centered = sumGradCentered)
         {
-            for (int ch = 0; ch < c; ch++)
-            {
-                int start = (i * c + ch) * s;
-                ReadOnlySpan<float> x = input.Slice(start, s), g = gradOutput.Slice(start, s);
-                double mu = mean[ch], sum = 0, sumCentered = 0;
-                for (int j = 0; j < x.Length; j++)
-                {
-                    sum += g[j];
-                    sumCentered += g[j] * (x[j] - mu);
-                }
-                sumGrad[ch] += sum;
-                sumGradCentered[ch] += sumCentered;
-            }
+            var (px, pg, pk, ps, pc) = ((nint)x, (nint)g, (nint)k, (nint)sums, (nint)centered);
+            ForEachChannel(n, c, s, 2, (first, end) =>
+                Run(Simd.Level, new Job(JobKind.GradientSums, (float*)px, (float*)pg, null, (float*)pk, n, c, s, first, end), (double*)ps, (double*)pc));
         }
     }
 
@@ -108,23 +65,226 @@ public static class BatchNormKernel
     /// <c>scale = γ·invstd</c>, <c>offset = Σg/M</c> and <c>slope = invstd²·Σg·(x − mean)/M</c> this is
     /// the closed form <c>(1/M)·γ·invstd·(M·g − Σg − x̂·Σ(g·x̂))</c>; offset = slope = 0 gives the affine map alone.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InputGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> offset, ReadOnlySpan<double> slope, Span<float> gradInput)
     {
         Check(input.Length, n, c, s, mean.Length, scale.Length);
         Check(gradOutput.Length, n, c, s, offset.Length, slope.Length);
         Check(gradInput.Length, n, c, s, c, c);
-        for (int i = 0; i < n; i++)
+        float[] constants = Constants(c, mean, scale, offset, slope);
+        fixed (float* x = input, g = gradOutput, dx = gradInput, k = constants)
         {
-            for (int ch = 0; ch < c; ch++)
+            var (px, pg, pdx, pk) = ((nint)x, (nint)g, (nint)dx, (nint)k);
+            ForEachChannel(n, c, s, 2, (first, end) =>
+                Run(Simd.Level, new Job(JobKind.InputGradient, (float*)px, (float*)pg, (float*)pdx, (float*)pk, n, c, s, first, end)));
+        }
+    }
+
+    private enum JobKind
+    {
+        MeanVariance,
+        Normalize,
+        GradientSums,
+        InputGradient,
+    }
+
+    /// <summary>
+    /// One thread's share: channels [First, End) of an [N, C, S] input <see cref="A"/>, with the
+    /// output gradient <see cref="B"/>, the per-element result <see cref="Target"/> and the per-channel
+    /// constants <see cref="Constants"/> (<c>[C][5]</c>) where the kind uses them.
+    /// </summary>
+    private readonly struct Job(JobKind kind, float* a, float* b, float* target, float* constants, int n, int c, int s, int first, int end)
+    {
+        public readonly JobKind Kind = kind;
+        public readonly float* A = a, B = b, Target = target, Constants = constants;
+        public readonly int N = n, C = c, S = s, First = first, End = end;
+    }
+
+    /// <summary>Floats per channel in a constants array: mean (high, low), then up to three more.</summary>
+    private const int PerChannel = 5;
+
+    /// <summary>Per-channel float constants, <c>[C][5]</c>: the mean as high + low part, then k1, k2, k3 rounded once.</summary>
+    private static float[] Constants(int c, ReadOnlySpan<double> mean, ReadOnlySpan<double> k1, ReadOnlySpan<double> k2, ReadOnlySpan<double> k3)
+    {
+        var constants = new float[c * PerChannel];
+        for (int ch = 0; ch < c; ch++)
+        {
+            Span<float> k = constants.AsSpan(ch * PerChannel, PerChannel);
+            k[0] = (float)mean[ch];
+            k[1] = (float)(mean[ch] - k[0]);
+            k[2] = k1.IsEmpty ? 0f : (float)k1[ch];
+            k[3] = k2.IsEmpty ? 0f : (float)k2[ch];
+            k[4] = k3.IsEmpty ? 0f : (float)k3[ch];
+        }
+        return constants;
+    }
+
+    private static void ForEachChannel(int n, int c, int s, int passes, Action<int, int> body) =>
+        Parallelism.For(c, (long)n * s * passes, body);
+
+    /// <summary>Runs a job at a SIMD level; the reductions write their two per-channel results to <paramref name="first"/> and <paramref name="second"/>.</summary>
+    private static void Run(SimdLevel level, Job job, double* first = null, double* second = null)
+    {
+        switch (level)
+        {
+            case SimdLevel.Vector512:
+                Run<SimdOps512, Vector512<float>>(job, first, second);
+                break;
+            case SimdLevel.Vector256:
+                Run<SimdOps256, Vector256<float>>(job, first, second);
+                break;
+            case SimdLevel.Vector128:
+                Run<SimdOps128, Vector128<float>>(job, first, second);
+                break;
+            default:
+                Run<SimdOpsScalar, float>(job, first, second);
+                break;
+        }
+    }
+
+    private static void Run<TOps, TVector>(Job job, double* first, double* second)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        for (int ch = job.First; ch < job.End; ch++)
+        {
+            switch (job.Kind)
             {
-                int start = (i * c + ch) * s;
-                ReadOnlySpan<float> x = input.Slice(start, s), g = gradOutput.Slice(start, s);
-                Span<float> dx = gradInput.Slice(start, s);
-                double mu = mean[ch], a = scale[ch], b = offset[ch], k = slope[ch];
-                for (int j = 0; j < x.Length; j++)
+                case JobKind.MeanVariance:
+                    MeanVarianceOf<TOps, TVector>(job, ch, first, second);
+                    break;
+                case JobKind.GradientSums:
+                    GradientSumsOf<TOps, TVector>(job, ch, first, second);
+                    break;
+                default:
+                    MapChannel<TOps, TVector>(job, ch, job.Constants + (ch * PerChannel));
+                    break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MeanVarianceOf<TOps, TVector>(Job job, int ch, double* mean, double* variance)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        double sum = 0, count = (double)job.N * job.S;
+        for (int i = 0; i < job.N; i++)
+        {
+            sum += RowSum<TOps, TVector>(job.A + ((((long)i * job.C) + ch) * job.S), job.S);
+        }
+        mean[ch] = sum / count;
+        float high = (float)mean[ch], low = (float)(mean[ch] - high);
+        double squares = 0;
+        for (int i = 0; i < job.N; i++)
+        {
+            float* x = job.A + ((((long)i * job.C) + ch) * job.S);
+            squares += CenteredSum<TOps, TVector>(x, null, job.S, high, low);
+        }
+        variance[ch] = squares / count;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientSumsOf<TOps, TVector>(Job job, int ch, double* sumGrad, double* sumGradCentered)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        double sum = 0, centered = 0;
+        float high = job.Constants[ch * PerChannel], low = job.Constants[(ch * PerChannel) + 1];
+        for (int i = 0; i < job.N; i++)
+        {
+            long start = (((long)i * job.C) + ch) * job.S;
+            sum += RowSum<TOps, TVector>(job.B + start, job.S);
+            centered += CenteredSum<TOps, TVector>(job.A + start, job.B + start, job.S, high, low);
+        }
+        sumGrad[ch] = sum;
+        sumGradCentered[ch] = centered;
+    }
+
+    /// <summary><c>Σ a</c>: lane partials in float, the lanes added in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float RowSum<TOps, TVector>(float* a, int s)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        int lanes = TOps.Lanes, i = 0;
+        TVector acc = default;
+        for (; i <= s - lanes; i += lanes)
+        {
+            acc = TOps.Add(acc, TOps.Load(a + i));
+        }
+        float sum = TOps.Sum(acc);
+        for (; i < s; i++)
+        {
+            sum += a[i];
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// <c>Σ d·b</c> with <c>d = (a − high) − low</c>, or <c>Σ d²</c> when <paramref name="b"/> is null:
+    /// lane partials in float, the lanes added in a fixed order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float CenteredSum<TOps, TVector>(float* a, float* b, int s, float high, float low)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        int lanes = TOps.Lanes, i = 0;
+        TVector acc = default, vHigh = TOps.Create(high), vLow = TOps.Create(low);
+        for (; i <= s - lanes; i += lanes)
+        {
+            TVector d = TOps.Subtract(TOps.Subtract(TOps.Load(a + i), vHigh), vLow);
+            acc = TOps.MultiplyAdd(d, b is null ? d : TOps.Load(b + i), acc);
+        }
+        float sum = TOps.Sum(acc);
+        for (; i < s; i++)
+        {
+            float d = a[i] - high - low;
+            sum += d * (b is null ? d : b[i]);
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// The per-element maps of one channel with constants <c>k = [mean high, mean low, scale, shift or offset, slope]</c>:
+    /// normalise <c>(x − mean)·scale + shift</c>, or input gradient <c>scale·(g − offset − (x − mean)·slope)</c>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void MapChannel<TOps, TVector>(Job job, int ch, float* k)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        bool gradient = job.Kind == JobKind.InputGradient;
+        float high = k[0], low = k[1], scale = k[2], shift = k[3], slope = k[4];
+        TVector vHigh = TOps.Create(high), vLow = TOps.Create(low), vScale = TOps.Create(scale), vShift = TOps.Create(shift), vSlope = TOps.Create(slope);
+        int lanes = TOps.Lanes;
+        for (int i = 0; i < job.N; i++)
+        {
+            long start = (((long)i * job.C) + ch) * job.S;
+            float* x = job.A + start, g = job.B + start, y = job.Target + start;
+            int j = 0;
+            if (gradient)
+            {
+                for (; j <= job.S - lanes; j += lanes)
                 {
-                    dx[j] = (float)(a * (g[j] - b - (x[j] - mu) * k));
+                    TVector centered = TOps.Subtract(TOps.Subtract(TOps.Load(x + j), vHigh), vLow);
+                    TVector inner = TOps.Subtract(TOps.Subtract(TOps.Load(g + j), vShift), TOps.Multiply(centered, vSlope));
+                    TOps.Store(y + j, TOps.Multiply(inner, vScale));
+                }
+                for (; j < job.S; j++)
+                {
+                    y[j] = (g[j] - shift - ((x[j] - high - low) * slope)) * scale;
+                }
+            }
+            else
+            {
+                for (; j <= job.S - lanes; j += lanes)
+                {
+                    TOps.Store(y + j, TOps.MultiplyAdd(TOps.Subtract(TOps.Subtract(TOps.Load(x + j), vHigh), vLow), vScale, vShift));
+                }
+                for (; j < job.S; j++)
+                {
+                    y[j] = ((x[j] - high - low) * scale) + shift;
                 }
             }
         }

@@ -30,6 +30,18 @@ internal unsafe interface ISimdOps<TVector> where TVector : unmanaged
 
     /// <summary><c>a + b</c>.</summary>
     static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary><c>a − b</c>.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary><c>a·b</c>.</summary>
+    static abstract TVector Multiply(TVector a, TVector b);
+
+    /// <summary>The sum of the lanes, added in a fixed order.</summary>
+    static abstract float Sum(TVector value);
+
+    /// <summary>One float in every lane.</summary>
+    static abstract TVector Create(float value);
 }
 
 /// <summary>AVX-512: 16 lanes, fused multiply-add (every AVX-512 processor has FMA).</summary>
@@ -51,6 +63,18 @@ internal readonly unsafe struct SimdOps512 : ISimdOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Subtract(Vector512<float> a, Vector512<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Multiply(Vector512<float> a, Vector512<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector512<float> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Create(float value) => Vector512.Create(value);
 }
 
 /// <summary>AVX2: 8 lanes, fused multiply-add (<see cref="Simd"/> chooses this level only with FMA).</summary>
@@ -72,6 +96,18 @@ internal readonly unsafe struct SimdOps256 : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Subtract(Vector256<float> a, Vector256<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Multiply(Vector256<float> a, Vector256<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector256<float> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Create(float value) => Vector256.Create(value);
 }
 
 /// <summary>
@@ -96,6 +132,18 @@ internal readonly unsafe struct SimdOps128 : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Subtract(Vector128<float> a, Vector128<float> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Multiply(Vector128<float> a, Vector128<float> b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(Vector128<float> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
 }
 
 /// <summary>No SIMD: one lane, a multiply then an add (as the scalar GEMM microkernel).</summary>
@@ -117,4 +165,16 @@ internal readonly unsafe struct SimdOpsScalar : ISimdOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Add(float a, float b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Subtract(float a, float b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Multiply(float a, float b) => a * b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Sum(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Create(float value) => value;
 }

@@ -140,7 +140,7 @@ public abstract class BatchNorm : Layer
             scale[c] = invStd[c] * (Weight?.Value.Data[c] ?? 1f);
             shift[c] = Bias?.Value.Data[c] ?? 0f;
         }
-        var output = NewOutput(input.Shape);
+        var output = NewOutput(input.Shape, overwritten: true);
         BatchNormKernel.Normalize(input.Span, n, NumFeatures, s, mean, scale, shift, output.Span);
         cache = new ForwardCache(input, mean, invStd, scale, batchStatistics);
         return output;
@@ -175,7 +175,7 @@ public abstract class BatchNorm : Layer
                 slope[c] = sumGradCentered[c] * invStd * invStd / count;
             }
         }
-        var gradInput = NewGradInput(cached.Input.Shape);
+        var gradInput = NewGradInput(cached.Input.Shape, overwritten: true);
         BatchNormKernel.InputGradient(cached.Input.Span, gradOutput.Span, n, NumFeatures, s, cached.Mean, cached.Scale, offset, slope, gradInput.Span);
         return gradInput;
     }

@@ -58,14 +58,11 @@ internal sealed unsafe class DirectWeightWork
         {
             new Span<float>(target + (j * targetVector), p.Taps * lanes * lanes).Clear();
         }
-        int end = Math.Min((chunk + 1) * ChunkImages, p.Layout.Batch);
-        for (int n = chunk * ChunkImages; n < end; n++)
-        {
-            float* x = inputFrames + ((((long)n * groups) + g) * p.InputFrame.ImageSize) + ((long)inBlock * p.InputFrame.BlockSize);
-            float* gy = gradFrames + ((((long)n * groups) + g) * p.GradFrame.ImageSize) + ((long)first * p.GradFrame.BlockSize)
-                + p.GradFrame.Offset(0, 0, 0, p.D.Margin, p.H.Margin, p.W.Margin);
-            AddImage(x, gy, vectors, target, targetVector);
-        }
+        int firstImage = chunk * ChunkImages, images = Math.Min(ChunkImages, p.Layout.Batch - firstImage);
+        float* x = inputFrames + ((((long)firstImage * groups) + g) * p.InputFrame.ImageSize) + ((long)inBlock * p.InputFrame.BlockSize);
+        float* gy = gradFrames + ((((long)firstImage * groups) + g) * p.GradFrame.ImageSize) + ((long)first * p.GradFrame.BlockSize)
+            + p.GradFrame.Offset(0, 0, 0, p.D.Margin, p.H.Margin, p.W.Margin);
+        AddImages(images, x, gy, vectors, target, targetVector);
     }
 
     /// <summary>Adds the partials of every chunk, in chunk order, into <paramref name="gradWeight"/>.</summary>
@@ -87,8 +84,8 @@ internal sealed unsafe class DirectWeightWork
         }
     }
 
-    /// <summary>One image's contribution to the item's block: every channel tile, tap and depth plane.</summary>
-    private void AddImage(float* x, float* gy, int vectors, float* target, nint targetVector)
+    /// <summary>The chunk's contribution to the item's block: every channel tile, tap and depth plane, the images summed in the kernel.</summary>
+    private void AddImages(int images, float* x, float* gy, int vectors, float* target, nint targetVector)
     {
         DirectPlan p = plan;
         BlockedFrame input = p.InputFrame, grad = p.GradFrame;
@@ -104,7 +101,8 @@ internal sealed unsafe class DirectWeightWork
                 float* tapTarget = target + ((long)tap * lanes * lanes) + ((long)c * lanes);
                 for (int od = 0; od < p.D.Out; od++)
                 {
-                    kernel(xTap + ((long)od * input.PlaneStride), gy + ((long)od * grad.PlaneStride), p.H.Out, p.W.Out,
+                    kernel(images, (nint)p.Layout.Groups * input.ImageSize, (nint)p.Layout.Groups * grad.ImageSize,
+                        xTap + ((long)od * input.PlaneStride), gy + ((long)od * grad.PlaneStride), p.H.Out, p.W.Out,
                         input.RowStride, grad.RowStride, grad.BlockSize, tapTarget, targetVector);
                 }
             }
