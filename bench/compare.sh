@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times the GEMM shapes with Convolve (bench/Convolve.Bench), numpy.matmul and torch.mm, then the
-# standard layers and fashion-cnn training steps with Convolve and PyTorch (bench/compare_layers.py),
+# standard layers and the training steps of fashion-cnn, vgg-small and resnet-small with Convolve and
+# PyTorch (bench/compare_layers.py, PyTorch's networks from tools/reference/make_zoo_reference.py),
 # for 1 and 2 threads, and prints per row our median over theirs (GFLOP/s for GEMM: higher is
 # better; ms for layers and training: lower is better). Takes several minutes.
 # PyTorch runs at its strongest setting: ATEN_CPU_CAPABILITY=avx512 where the CPU has AVX-512 (Debian's
@@ -29,10 +30,13 @@ for threads in "${@:-1 2}"; do
                printf "%-26s %8.1f %8.1f %8.1f %8.2f %8.2f\n", s, o, n, t, (n > 0 ? o / n : 0), (t > 0 ? o / t : 0) } }' \
         "$out/ours" "$out/numpy" "$out/torch"
     fi
-    for mode in layers train; do
+    for run in layers train:fashion-cnn train:vgg-small train:resnet-small; do
+      mode=${run%%:*}
       [[ ,$parts, == *,$mode,* ]] || continue
-      dotnet run -c Release --no-build --project bench/Convolve.Bench -- "$mode" --threads "$t" | tee "$out/ours"
-      $torch_env /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" | tee "$out/torch"
+      extra=()
+      [[ $run == *:* ]] && extra=(--model "${run#*:}")
+      dotnet run -c Release --no-build --project bench/Convolve.Bench -- "$mode" --threads "$t" "${extra[@]}" | tee "$out/ours"
+      $torch_env /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" "${extra[@]}" | tee "$out/torch"
       echo "# ratio, $mode, threads $t: Convolve median over PyTorch's (ms: below 1 is faster; images/s: above 1 is faster)"
       printf '%-18s %-38s %10s %10s %8s\n' kind name convolve torch ratio
       awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" { next }

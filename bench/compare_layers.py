@@ -6,7 +6,7 @@ reference model's training steps, with the same protocol as Convolve's harness: 
 median (and min, max) of at least 20 timed runs. Prints one tab-separated row per measurement:
     ROW <kind> <name> <median> <min> <max> <unit>
 
-Usage: compare_layers.py layers|train --threads N [--runs R]
+Usage: compare_layers.py layers|train --threads N [--runs R] [--model fashion-cnn|vgg-small|resnet-small|lenet5]
 Run with ATEN_CPU_CAPABILITY=avx512 for PyTorch's AVX-512 kernels (Debian's build defaults to AVX2).
 """
 import argparse
@@ -33,6 +33,10 @@ os.environ["OPENBLAS_NUM_THREADS"] = _requested_threads()
 
 import torch  # noqa: E402
 import torch.nn as nn
+
+# The zoo networks as the project defines them in PyTorch (the same definitions the zoo tests check).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "reference"))
+import make_zoo_reference as zoo  # noqa: E402
 
 
 def layer_set():
@@ -81,16 +85,13 @@ def bench_layers(runs):
         row("forward+backward", name, timed(step, runs), "ms")
 
 
-def fashion_cnn():
-    return nn.Sequential(
-        nn.Conv2d(1, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
+MODELS = {"fashion-cnn": zoo.fashion_cnn, "vgg-small": zoo.vgg_small, "resnet-small": zoo.resnet_small, "lenet5": zoo.lenet5}
 
 
-def bench_train(runs):
+def bench_train(runs, name):
     torch.manual_seed(0)
-    model = fashion_cnn()
+    model = MODELS[name]()
+    model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
     batches = [(torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))) for _ in range(8)]
@@ -105,8 +106,8 @@ def bench_train(runs):
 
     median, low, high = timed(step, runs, warmup=10)
     # images/s: the median step time gives the typical rate; min/max swap roles.
-    print(f"ROW\ttrain\tfashion-cnn step\t{median:.4f}\t{low:.4f}\t{high:.4f}\tms", flush=True)
-    print(f"ROW\ttrain\tfashion-cnn images/s\t{64e3 / median:.1f}\t{64e3 / high:.1f}\t{64e3 / low:.1f}\timages/s", flush=True)
+    print(f"ROW\ttrain\t{name} step\t{median:.4f}\t{low:.4f}\t{high:.4f}\tms", flush=True)
+    print(f"ROW\ttrain\t{name} images/s\t{64e3 / median:.1f}\t{64e3 / high:.1f}\t{64e3 / low:.1f}\timages/s", flush=True)
 
 
 def main():
@@ -114,11 +115,15 @@ def main():
     parser.add_argument("mode", choices=["layers", "train"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--model", default="fashion-cnn", choices=sorted(MODELS), help="train mode: the zoo network")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, "
           f"capability {torch.backends.cpu.get_cpu_capability() if hasattr(torch.backends, 'cpu') else 'unknown'}", flush=True)
-    {"layers": bench_layers, "train": bench_train}[args.mode](args.runs)
+    if args.mode == "layers":
+        bench_layers(args.runs)
+    else:
+        bench_train(args.runs, args.model)
 
 
 if __name__ == "__main__":

@@ -3,11 +3,11 @@ using Convolve.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
 //                                                               -- layers [--threads N] [--only name;name]
-//                                                               -- train [--threads N] [--runs R] [--profile]
+//                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
 //                                                               -- passes [--threads N] [--only name;name]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
-    + "| train [--threads N] [--runs R] [--profile] | passes [--threads N] [--only name;name] | microkernel";
+    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
@@ -22,6 +22,7 @@ IEnumerable<GemmShape> shapes = GemmShape.Standard;
 string[]? only = null;
 int runs = 50;
 bool profile = false;
+string model = "fashion-cnn";
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -40,6 +41,9 @@ for (int i = 1; i < args.Length; i++)
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out int count) && count >= 20:
             runs = count;
             i++;
+            break;
+        case "--model" when i + 1 < args.Length:
+            model = args[++i];
             break;
         case "--profile":
             profile = true;
@@ -68,7 +72,7 @@ switch (args[0])
         LayerBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 2 }, only);
         break;
     default:
-        TrainBench.Run(Console.Out, runs, profile);
+        TrainBench.Run(Console.Out, runs, profile, model);
         break;
 }
 return 0;

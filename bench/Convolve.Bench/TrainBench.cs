@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Convolve.Diagnostics;
 using Convolve.Layers;
 using Convolve.Losses;
 using Convolve.Models;
@@ -8,8 +9,8 @@ using Convolve.Tensors;
 namespace Convolve.Bench;
 
 /// <summary>
-/// The <c>train</c> mode: SGD-momentum training steps of the reference model fashion-cnn on
-/// random batches of 64 (as compare_layers.py's train mode), reporting the step time, images/s,
+/// The <c>train</c> mode: SGD-momentum training steps of a zoo model (fashion-cnn unless
+/// <c>--model</c> names another) on random batches of 64 (as compare_layers.py's train mode), reporting the step time, images/s,
 /// the gen-2 collections during the timed steps and, with <c>--profile</c>, each layer's
 /// forward and backward time within a step.
 /// </summary>
@@ -18,9 +19,9 @@ internal static class TrainBench
     private const int Batch = 64, Batches = 8, Warmup = 10;
     private const double WarmupSeconds = 3;
 
-    public static void Run(TextWriter output, int runs, bool profile)
+    public static void Run(TextWriter output, int runs, bool profile, string name)
     {
-        Sequential model = ModelZoo.Create("fashion-cnn", random: new RandomSource(0));
+        Sequential model = ModelZoo.Create(name, random: new RandomSource(0));
         model.SetReuseBuffers(true); // as the Trainer does during Fit
         var optimizer = new Sgd(model.NamedParameters().Select(named => named.Parameter), learningRate: 0.05, momentum: 0.9);
         var loss = new CrossEntropyLoss();
@@ -56,52 +57,41 @@ internal static class TrainBench
         gen2 = GC.CollectionCount(2) - gen2;
         Array.Sort(seconds);
         var measurement = new Measurement(seconds[runs / 2], seconds[0], seconds[^1], runs, 1);
-        LayerBench.Row(output, "train", "fashion-cnn step", measurement);
+        LayerBench.Row(output, "train", $"{name} step", measurement);
         output.WriteLine(FormattableString.Invariant(
-            $"ROW\ttrain\tfashion-cnn images/s\t{Batch / measurement.Median:F1}\t{Batch / measurement.Max:F1}\t{Batch / measurement.Min:F1}\timages/s"));
-        output.WriteLine($"ROW\ttrain\tfashion-cnn gen-2 GCs in {runs} steps\t{gen2}\t{gen2}\t{gen2}\tcount");
+            $"ROW\ttrain\t{name} images/s\t{Batch / measurement.Median:F1}\t{Batch / measurement.Max:F1}\t{Batch / measurement.Min:F1}\timages/s"));
+        output.WriteLine($"ROW\ttrain\t{name} gen-2 GCs in {runs} steps\t{gen2}\t{gen2}\t{gen2}\tcount");
         if (profile)
         {
-            Profile(output, model, batches[0].Images, runs);
+            Profile(output, model, Step, runs);
         }
     }
 
-    /// <summary>Each layer's forward and backward time in a training step, median over <paramref name="runs"/> steps.</summary>
-    private static void Profile(TextWriter output, Sequential model, Tensor images, int runs)
+    /// <summary>
+    /// Each layer's forward and backward time per training step (any zoo model, residual blocks
+    /// opened up), from <see cref="LayerProfiler"/> over <paramref name="runs"/> more steps, and its share of the step.
+    /// </summary>
+    private static void Profile(TextWriter output, Layer model, Action step, int runs)
     {
-        int count = model.Count;
-        var forward = new double[count, runs];
-        var backward = new double[count, runs];
-        for (int run = 0; run < runs; run++)
+        IReadOnlyList<LayerProfileRow> rows;
+        long start = Stopwatch.GetTimestamp();
+        using (var profiler = new LayerProfiler(model))
         {
-            var inputs = new Tensor[count + 1];
-            inputs[0] = images;
-            for (int i = 0; i < count; i++)
+            for (int i = 0; i < runs; i++)
             {
-                long start = Stopwatch.GetTimestamp();
-                inputs[i + 1] = model[i].Forward(inputs[i]);
-                forward[i, run] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+                step();
             }
-            Tensor grad = Tensor.RandomNormal(inputs[count].Shape, seed: 3, std: 0.01f);
-            for (int i = count - 1; i >= 0; i--)
-            {
-                long start = Stopwatch.GetTimestamp();
-                if (i == 0)
-                {
-                    model[0].BackwardParametersOnly(grad);
-                }
-                else
-                {
-                    grad = model[i].Backward(grad);
-                }
-                backward[i, run] = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            }
+            rows = profiler.Rows(runs);
         }
-        for (int i = 0; i < count; i++)
+        double stepSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds / runs;
+        output.WriteLine(FormattableString.Invariant($"# profile: {stepSeconds * 1e3:F2} ms per step; per layer: forward, backward (ms per step), share of the step; containers: time outside their children"));
+        foreach (LayerProfileRow row in rows)
         {
-            string name = $"{i}.{model[i].Name}";
-            LayerBench.Row(output, "profile-forward", name, Summarize(forward, i, runs));
-            LayerBench.Row(output, "profile-backward", name, Summarize(backward, i, runs));
+            string name = new string(' ', 2 * row.Depth) + $"{row.Name} {row.Type}";
+            string own = row.OwnSeconds is double seconds ? FormattableString.Invariant($"  own {seconds * 1e3:F2}") : "";
+            double share = row.OwnSeconds is null ? (row.ForwardSeconds + row.BackwardSeconds) / stepSeconds : 0;
+            output.WriteLine(FormattableString.Invariant(
+                $"PROFILE\t{name,-34}\t{row.ForwardSeconds * 1e3,8:F2}\t{row.BackwardSeconds * 1e3,8:F2}\t{(row.OwnSeconds is null ? share.ToString("P0", System.Globalization.CultureInfo.InvariantCulture) : ""),5}{own}"));
         }
     }
 

@@ -11,8 +11,12 @@ namespace Convolve.Kernels;
 /// <param name="Offset">Padding before the first source position.</param>
 /// <param name="Stride">Phases the padded axis is split into (a convolution's stride; 1 for none).</param>
 /// <param name="Length">Positions per phase; padded positions beyond <c>Length·Stride</c> are dropped.</param>
-internal readonly record struct FrameAxis(int Size, int Offset, int Stride, int Length)
+/// <param name="PackedPhases">Bit p set: <see cref="BlockedFrame.Pack"/> fills phase p (a 1×1 stride-2 convolution reads one phase of two); the others stay zero.</param>
+internal readonly record struct FrameAxis(int Size, int Offset, int Stride, int Length, int PackedPhases = ~0)
 {
+    /// <summary>True when padded position <paramref name="q"/> lies in a packed phase.</summary>
+    public bool IsPacked(int q) => (PackedPhases >> (q % Stride) & 1) != 0;
+
     /// <summary>An axis of <paramref name="size"/> positions kept as they are.</summary>
     public static FrameAxis Plain(int size) => new(size, 0, 1, size);
 }
@@ -55,7 +59,7 @@ internal readonly unsafe record struct BlockedFrame(int Lanes, int Channels, Fra
     public int PaddedOffset(int qd, int qh, int qw) =>
         Offset(qd % D.Stride, qh % H.Stride, qw % W.Stride, qd / D.Stride, qh / H.Stride, qw / W.Stride);
 
-    /// <summary>Writes <paramref name="image"/> into <paramref name="target"/>: every stored source value at its place, zero everywhere else.</summary>
+    /// <summary>Writes <paramref name="image"/> into <paramref name="target"/>: every stored source value of a packed phase at its place, zero everywhere else.</summary>
     /// <param name="image">Shape [Channels, D.Size, H.Size, W.Size].</param>
     /// <param name="target"><see cref="ImageSize"/> floats.</param>
     public void Pack(ReadOnlySpan<float> image, Span<float> target)
@@ -106,10 +110,11 @@ internal readonly unsafe record struct BlockedFrame(int Lanes, int Channels, Fra
         for (int d = 0; d < D.Size; d++)
         {
             int qd = d + D.Offset;
+            bool depthPacked = D.IsPacked(qd) || !toFrame;
             for (int h = 0; h < H.Size && qd / D.Stride < D.Length; h++)
             {
                 int qh = h + H.Offset;
-                if (qh / H.Stride >= H.Length)
+                if (qh / H.Stride >= H.Length || (toFrame && !(depthPacked && H.IsPacked(qh))))
                 {
                     continue;
                 }
@@ -117,44 +122,21 @@ internal readonly unsafe record struct BlockedFrame(int Lanes, int Channels, Fra
                 long rowImage = ((long)d * H.Size + h) * W.Size;
                 for (int phase = 0; phase < W.Stride; phase++)
                 {
+                    if (toFrame && !W.IsPacked(phase))
+                    {
+                        continue;
+                    }
                     int first = (((phase - W.Offset) % W.Stride) + W.Stride) % W.Stride;
                     long start = rowFrame + (phase * (long)PhaseSize) + ((long)(first + W.Offset) / W.Stride * Lanes);
-                    MoveRun(image + rowImage + first, frame + start, bias, toFrame,
-                        new RunShape(Channels, Lanes, BlockSize, plane, W.Stride, (StoredColumns - first + W.Stride - 1) / W.Stride));
-                }
-            }
-        }
-    }
-
-    /// <summary>The sizes of one run of <see cref="MoveRun"/>, copied into locals so the loops keep them in registers.</summary>
-    private readonly record struct RunShape(int Channels, int Lanes, int BlockSize, int Plane, int Step, int Count);
-
-    /// <summary>
-    /// Moves one phase's run of one row for every channel: source <c>image[c·Plane + w·Step]</c>,
-    /// frame <c>frame[(c / Lanes)·BlockSize + c mod Lanes + w·Lanes]</c>, w &lt; Count.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MoveRun(float* image, float* frame, ReadOnlySpan<float> bias, bool toFrame, RunShape shape)
-    {
-        int channels = shape.Channels, lanes = shape.Lanes, count = shape.Count;
-        nint step = shape.Step, plane = shape.Plane, blockSize = shape.BlockSize;
-        for (int c = 0; c < channels; c++)
-        {
-            float* row = image + (c * plane);
-            float* position = frame + ((c / lanes) * blockSize) + (c % lanes);
-            if (toFrame)
-            {
-                for (int w = 0; w < count; w++, row += step, position += lanes)
-                {
-                    *position = *row;
-                }
-            }
-            else
-            {
-                float add = bias.IsEmpty ? 0f : bias[c];
-                for (int w = 0; w < count; w++, row += step, position += lanes)
-                {
-                    *row = *position + add;
+                    var run = new BlockedRun(Channels, Lanes, BlockSize, plane, W.Stride, (StoredColumns - first + W.Stride - 1) / W.Stride);
+                    if (toFrame)
+                    {
+                        run.Spread(image + rowImage + first, frame + start);
+                    }
+                    else
+                    {
+                        run.Gather(frame + start, image + rowImage + first, bias);
+                    }
                 }
             }
         }

@@ -17,12 +17,46 @@ internal static class Elementwise
     public static SimdLevel Width { get; } = Simd.Level;
 
     /// <summary><c>output[i] = op(input[i])</c> at the start-up width.</summary>
-    public static void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output)
-        where TOp : struct, IElementwiseUnaryOperator => Map(op, input, output, Width);
+    public static unsafe void Map<TOp>(TOp op, ReadOnlySpan<float> input, Span<float> output)
+        where TOp : struct, IElementwiseUnaryOperator
+    {
+        CheckOperand(input, output, "input");
+        fixed (float* x = input, z = output)
+        {
+            var (px, pz) = ((nint)x, (nint)z);
+            ForEachBlock(input.Length, (start, length) =>
+                Map(op, new ReadOnlySpan<float>((float*)px + start, length), new Span<float>((float*)pz + start, length), Width));
+        }
+    }
 
     /// <summary><c>output[i] = op(x[i], y[i])</c> at the start-up width.</summary>
-    public static void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output)
-        where TOp : struct, IElementwiseBinaryOperator => Map(op, x, y, output, Width);
+    public static unsafe void Map<TOp>(TOp op, ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> output)
+        where TOp : struct, IElementwiseBinaryOperator
+    {
+        CheckOperand(x, output, "x");
+        CheckOperand(y, output, "y");
+        fixed (float* a = x, b = y, z = output)
+        {
+            var (pa, pb, pz) = ((nint)a, (nint)b, (nint)z);
+            ForEachBlock(x.Length, (start, length) => Map(
+                op, new ReadOnlySpan<float>((float*)pa + start, length), new ReadOnlySpan<float>((float*)pb + start, length),
+                new Span<float>((float*)pz + start, length), Width));
+        }
+    }
+
+    /// <summary>Elements per block of a parallel map: whole blocks go to the threads, so the split never cuts a vector.</summary>
+    private const int BlockElements = 4096;
+
+    /// <summary>Runs <paramref name="body"/>(start, length) over <paramref name="n"/> elements in blocks, on several threads when large.</summary>
+    private static void ForEachBlock(int n, Action<int, int> body)
+    {
+        int blocks = (n + BlockElements - 1) / BlockElements;
+        Parallelism.For(blocks, BlockElements, (first, end) =>
+        {
+            int start = first * BlockElements;
+            body(start, Math.Min(n, end * BlockElements) - start);
+        });
+    }
 
     /// <summary>
     /// <c>output[i] = op(input[i])</c> at a given width. <paramref name="output"/> may be

@@ -38,8 +38,11 @@ internal static unsafe class GemmTranspose
         }
     }
 
-    /// <summary>Four lines into four adjacent columns of the panel, through 4×4 register transposes.</summary>
-    private static void TransposeFourLines(float* src, nint rStride, int kc, int width, float* dst)
+    /// <summary>
+    /// Four lines into four adjacent columns of the panel, through 4×4 register transposes:
+    /// <c>dst[p·width + r] = src[r·rStride + p]</c> for r &lt; 4, p &lt; kc (SSE required).
+    /// </summary>
+    public static void TransposeFourLines(float* src, nint rStride, int kc, int width, float* dst)
     {
         float* line0 = src, line1 = src + rStride, line2 = src + 2 * rStride, line3 = src + 3 * rStride;
         int p = 0;

@@ -31,7 +31,7 @@ public abstract class Activation : Layer
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var output = NewOutput(input.Shape);
+        var output = NewOutput(input.Shape, overwritten: true); // Apply writes every element
         Apply(input.Span, output.Span);
         saved = IsTraining ? (BackwardUsesInput ? input : output) : null;
         return output;
@@ -42,7 +42,7 @@ public abstract class Activation : Layer
     {
         Tensor cached = RequireCached(saved);
         RequireGradShape(gradOutput, cached.Shape);
-        var gradInput = NewGradInput(cached.Shape);
+        var gradInput = NewGradInput(cached.Shape, overwritten: true);
         ApplyBackward(gradOutput.Span, cached.Span, gradInput.Span);
         return gradInput;
     }

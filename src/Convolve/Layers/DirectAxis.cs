@@ -16,8 +16,22 @@ internal readonly record struct DirectAxis(int In, int Out, int Kernel, int Stri
     /// </summary>
     public int Extent => Math.Max(((Out - 1) * Stride) + ((Kernel - 1) * Dilation) + 1, In + Pad);
 
-    /// <summary>The input's frame axis: padded by <see cref="Pad"/>, split into <see cref="Stride"/> phases.</summary>
-    public FrameAxis InputAxis => new(In, Pad, Stride, CeilDiv(Extent, Stride));
+    /// <summary>The input's frame axis: padded by <see cref="Pad"/>, split into <see cref="Stride"/> phases, packing only the phases some tap reads.</summary>
+    public FrameAxis InputAxis => new(In, Pad, Stride, CeilDiv(Extent, Stride), ReadPhases);
+
+    /// <summary>Bit p set when some tap reads phase p.</summary>
+    private int ReadPhases
+    {
+        get
+        {
+            int mask = 0;
+            for (int k = 0; k < Kernel; k++)
+            {
+                mask |= 1 << TapPhase(k);
+            }
+            return mask;
+        }
+    }
 
     /// <summary>The output's frame axis, unpadded.</summary>
     public FrameAxis OutputAxis => FrameAxis.Plain(Out);

@@ -1,3 +1,4 @@
+using Convolve.Kernels;
 using System.Runtime.CompilerServices;
 using Convolve.Tensors;
 
@@ -52,19 +53,33 @@ public sealed class Residual : Layer
     {
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
+        long start = LayerTiming.Start();
         Tensor bodyOutput = Body.Forward(input);
+        LayerTiming.Stop(Body, false, start);
+        start = LayerTiming.Start();
         Tensor shortcutOutput = Shortcut?.Forward(input) ?? input;
+        if (Shortcut is not null)
+        {
+            LayerTiming.Stop(Shortcut, false, start);
+        }
         cachedOutputShape = outputShape;
-        return Sum(NewOutput(outputShape), bodyOutput, shortcutOutput);
+        return Sum(NewOutput(outputShape, overwritten: true), bodyOutput, shortcutOutput);
     }
 
     /// <summary>Runs both paths backward and returns the sum of their input gradients.</summary>
     public override Tensor Backward(Tensor gradOutput)
     {
         RequireGradShape(gradOutput, RequireCached(cachedOutputShape));
+        long start = LayerTiming.Start();
         Tensor bodyGrad = Body.Backward(gradOutput);
+        LayerTiming.Stop(Body, true, start);
+        start = LayerTiming.Start();
         Tensor shortcutGrad = Shortcut?.Backward(gradOutput) ?? gradOutput;
-        return Sum(NewGradInput(bodyGrad.Shape), bodyGrad, shortcutGrad);
+        if (Shortcut is not null)
+        {
+            LayerTiming.Stop(Shortcut, true, start);
+        }
+        return Sum(NewGradInput(bodyGrad.Shape, overwritten: true), bodyGrad, shortcutGrad);
     }
 
     /// <summary>Sets this block's mode and both children's.</summary>
@@ -113,12 +128,7 @@ public sealed class Residual : Layer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Tensor Sum(Tensor sum, Tensor a, Tensor b)
     {
-        Span<float> result = sum.Span;
-        ReadOnlySpan<float> left = a.Span, right = b.Span;
-        for (int i = 0; i < result.Length; i++)
-        {
-            result[i] = left[i] + right[i];
-        }
+        Elementwise.Map(new ElementwiseAdd(), a.Span, b.Span, sum.Span);
         return sum;
     }
 }

@@ -63,7 +63,9 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         Tensor output = input;
         foreach (Layer layer in layers)
         {
+            long start = LayerTiming.Start();
             output = layer.Forward(output);
+            LayerTiming.Stop(layer, false, start);
         }
         return output;
     }
@@ -75,7 +77,7 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         Tensor grad = gradOutput;
         for (int i = layers.Count - 1; i >= 0; i--)
         {
-            grad = layers[i].Backward(grad);
+            grad = BackwardChild(i, grad);
         }
         return grad;
     }
@@ -91,9 +93,19 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         Tensor grad = gradOutput;
         for (int i = layers.Count - 1; i > 0; i--)
         {
-            grad = layers[i].Backward(grad);
+            grad = BackwardChild(i, grad);
         }
+        long start = LayerTiming.Start();
         layers[0].BackwardParametersOnly(grad);
+        LayerTiming.Stop(layers[0], true, start);
+    }
+
+    private Tensor BackwardChild(int i, Tensor grad)
+    {
+        long start = LayerTiming.Start();
+        Tensor result = layers[i].Backward(grad);
+        LayerTiming.Stop(layers[i], true, start);
+        return result;
     }
 
     /// <summary>Sets this chain's mode and every child's.</summary>
