@@ -26,22 +26,32 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     private DirectPlan? plan;
     private float[] packed = [], inputFrames = [], gradFrames = [], partials = [];
 
+    // The batch frames are kept between passes: the input frames a forward pass packed serve the
+    // weight gradient of the same input (the layer's contract keeps the input unchanged until its
+    // backward pass), and the output-gradient frames the weight gradient packed serve the input
+    // gradient that follows. Each is valid for the array (and plan) it was packed from.
+    private (float[]? Source, DirectPlan? Plan) inputFramesOf, gradFramesOf;
+
     /// <inheritdoc/>
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
         p.PackForward(weight, weights);
+        float[] xs = Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize);
+        inputFramesOf = default;
         ForEachImageGroup(p, (n, g, workspace) =>
         {
-            workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
-            p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame);
-            fixed (float* frame = workspace.Frame, w = weights, result = workspace.Result)
+            workspace.Reserve(0, p.OutputFrame.ImageSize);
+            Span<float> frame = Frame(xs, p.InputFrame, (n * p.Layout.Groups) + g);
+            p.InputFrame.Pack(InputImage(input, p, n, g), frame);
+            fixed (float* x = frame, w = weights, result = workspace.Result)
             {
-                ForwardImage(p, frame, w + ((long)g * p.ForwardGroupSize), result);
+                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result);
             }
             p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), default);
         });
+        inputFramesOf = (input, p);
     }
 
     /// <inheritdoc/>
@@ -50,13 +60,20 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
         p.PackBackward(weight, weights);
+        bool packedAlready = gradFramesOf == (gradOutput, p);
+        gradFramesOf = default;
+        float[] gs = gradFrames;
         ForEachImageGroup(p, (n, g, workspace) =>
         {
-            workspace.Reserve(p.GradFrame.ImageSize, p.InputFrame.ImageSize);
-            p.GradFrame.Pack(OutputImage(gradOutput, p, n, g), workspace.Frame);
-            fixed (float* frame = workspace.Frame, w = weights, result = workspace.Result)
+            workspace.Reserve(packedAlready ? 0 : p.GradFrame.ImageSize, p.InputFrame.ImageSize);
+            Span<float> frame = packedAlready ? Frame(gs, p.GradFrame, (n * p.Layout.Groups) + g) : workspace.Frame.AsSpan(0, p.GradFrame.ImageSize);
+            if (!packedAlready)
             {
-                BackwardImage(p, frame, w + ((long)g * p.BackwardGroupSize), result);
+                p.GradFrame.Pack(OutputImage(gradOutput, p, n, g), frame);
+            }
+            fixed (float* gy = frame, w = weights, result = workspace.Result)
+            {
+                BackwardImage(p, gy, w + ((long)g * p.BackwardGroupSize), result);
             }
             p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), default);
         });
@@ -67,16 +84,23 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     {
         DirectPlan p = PlanFor(layout);
         int batch = layout.Batch, groups = layout.Groups;
+        bool inputPacked = inputFramesOf == (input, p);
         float[] xs = Grow(ref inputFrames, (long)batch * groups * p.InputFrame.ImageSize);
         float[] gs = Grow(ref gradFrames, (long)batch * groups * p.GradFrame.ImageSize);
+        gradFramesOf = default;
         Parallelism.For(batch * groups, p.InputFrame.ImageSize + p.GradFrame.ImageSize, (start, end) =>
         {
             for (int i = start; i < end; i++)
             {
-                p.InputFrame.Pack(InputImage(input, p, i / groups, i % groups), xs.AsSpan(i * p.InputFrame.ImageSize, p.InputFrame.ImageSize));
-                p.GradFrame.Pack(OutputImage(gradOutput, p, i / groups, i % groups), gs.AsSpan(i * p.GradFrame.ImageSize, p.GradFrame.ImageSize));
+                if (!inputPacked)
+                {
+                    p.InputFrame.Pack(InputImage(input, p, i / groups, i % groups), Frame(xs, p.InputFrame, i));
+                }
+                p.GradFrame.Pack(OutputImage(gradOutput, p, i / groups, i % groups), Frame(gs, p.GradFrame, i));
             }
         });
+        inputFramesOf = (input, p);
+        gradFramesOf = (gradOutput, p);
         var work = new DirectWeightWork(p, batch, MaxChunks, MaxPartialElements);
         float[] sums = Grow(ref partials, (long)work.Chunks * groups * p.GradientGroupSize);
         Parallelism.For(work.Items, work.ItemWork, (start, end) =>
@@ -91,6 +115,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         });
         work.AddInto(sums, gradWeight);
     }
+
+    /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames.</summary>
+    private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);
 
     /// <summary>The forward pass of one image-group: every vector group, row and tile.</summary>
     private static void ForwardImage(DirectPlan p, float* frame, float* weights, float* result)

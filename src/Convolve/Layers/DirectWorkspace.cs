@@ -2,7 +2,8 @@ namespace Convolve.Layers;
 
 /// <summary>
 /// The frames one thread of <see cref="DirectConvolution"/> works in: the blocked operand of the
-/// image-group in flight and its blocked result, grown to the largest seen and kept for the next call.
+/// image-group in flight (when it is not in a kept batch of frames) and its blocked result, grown
+/// to the largest seen and kept for the next call.
 /// </summary>
 internal sealed class DirectWorkspace
 {
