@@ -170,7 +170,7 @@ public static unsafe class BatchNormKernel
         double sum = 0, count = (double)job.N * job.S;
         for (int i = 0; i < job.N; i++)
         {
-            sum += RowSum<TOps, TVector>(job.A + ((((long)i * job.C) + ch) * job.S), job.S);
+            sum += ChannelMaps.RowSum<TOps, TVector>(job.A + ((((long)i * job.C) + ch) * job.S), job.S);
         }
         mean[ch] = sum / count;
         float high = (float)mean[ch], low = (float)(mean[ch] - high);
@@ -193,31 +193,11 @@ public static unsafe class BatchNormKernel
         for (int i = 0; i < job.N; i++)
         {
             long start = (((long)i * job.C) + ch) * job.S;
-            sum += RowSum<TOps, TVector>(job.B + start, job.S);
+            sum += ChannelMaps.RowSum<TOps, TVector>(job.B + start, job.S);
             centered += CenteredSum<TOps, TVector>(job.A + start, job.B + start, job.S, high, low);
         }
         sumGrad[ch] = sum;
         sumGradCentered[ch] = centered;
-    }
-
-    /// <summary><c>Σ a</c>: lane partials in float, the lanes added in a fixed order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float RowSum<TOps, TVector>(float* a, int s)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        int lanes = TOps.Lanes, i = 0;
-        TVector acc = default;
-        for (; i <= s - lanes; i += lanes)
-        {
-            acc = TOps.Add(acc, TOps.Load(a + i));
-        }
-        float sum = TOps.Sum(acc);
-        for (; i < s; i++)
-        {
-            sum += a[i];
-        }
-        return sum;
     }
 
     /// <summary>

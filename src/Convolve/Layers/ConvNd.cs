@@ -71,6 +71,6 @@ public abstract class ConvNd : ConvolutionBase
         return layout;
     }
 
-    private ConvolutionLayout LayoutFor(Shape inputShape, Shape outputShape) =>
-        Layout(inputShape[0], transposed: false, inputShape.Dimensions[2..].ToArray(), outputShape.Dimensions[2..].ToArray());
+    /// <inheritdoc/>
+    private protected override bool IsTransposed => false;
 }

@@ -57,11 +57,6 @@ public abstract class ConvTransposeNd : ConvolutionBase
         return gradInput;
     }
 
-    /// <summary>
-    /// The underlying convolution runs from this layer's output (its input, the larger side) to
-    /// this layer's input; both sizes are given explicitly because output padding makes the
-    /// larger side bigger than the convolution arithmetic alone would give.
-    /// </summary>
-    private ConvolutionLayout LayoutFor(Shape inputShape, Shape outputShape) =>
-        Layout(inputShape[0], transposed: true, outputShape.Dimensions[2..].ToArray(), inputShape.Dimensions[2..].ToArray());
+    /// <inheritdoc/>
+    private protected override bool IsTransposed => true;
 }

@@ -84,7 +84,7 @@ public abstract class ConvolutionBase : Layer
             implementation = algorithm switch
             {
                 ConvolutionAlgorithm.Direct => new DirectConvolution(),
-                _ => new ConvolutionPasses(),
+                _ => new Im2ColConvolution(),
             };
             implementations[algorithm] = implementation;
         }
@@ -123,62 +123,45 @@ public abstract class ConvolutionBase : Layer
         return spatial;
     }
 
+    /// <summary>True for a transposed convolution, whose passes run the underlying convolution backwards.</summary>
+    private protected abstract bool IsTransposed { get; }
+
     /// <summary>
-    /// The sizes of the underlying convolution, which maps the larger spatial side (<paramref name="convolutionInput"/>)
-    /// to the smaller one (<paramref name="convolutionOutput"/>); a transposed convolution runs it backwards.
+    /// The sizes of the underlying convolution for a layer input and output: the one place where
+    /// the transposed direction is worked out. A convolution maps its input to its output; a
+    /// transposed convolution is described by the convolution it is the adjoint of, which maps this
+    /// layer's output (the larger side) to its input. Both sizes are given explicitly because output
+    /// padding makes the larger side bigger than the convolution arithmetic alone would give.
     /// </summary>
-    private protected ConvolutionLayout Layout(int batch, bool transposed, int[] convolutionInput, int[] convolutionOutput) => new(
-        batch,
-        transposed ? OutChannels : InChannels,
-        transposed ? InChannels : OutChannels,
-        Groups,
-        Geometry.ToWindow3(convolutionInput, convolutionOutput));
+    private protected ConvolutionLayout LayoutFor(Shape input, Shape output)
+    {
+        var (larger, smaller) = IsTransposed ? (output, input) : (input, output);
+        return new ConvolutionLayout(
+            input[0], larger[1], smaller[1], Groups, Geometry.ToWindow3(larger.Dimensions[2..], smaller.Dimensions[2..]));
+    }
 
     /// <summary>Adds <c>bias[c]</c> to every position of channel c of <paramref name="output"/> (shape [N, C_out, ...]).</summary>
     private protected void AddBias(Tensor output)
     {
-        if (Bias is null)
+        if (Bias is not null)
         {
-            return;
-        }
-        int plane = output.Shape.SizeFrom(2);
-        Span<float> data = output.Span;
-        ReadOnlySpan<float> bias = Bias.Value.Span;
-        for (int start = 0, c = 0; start < data.Length; start += plane, c = (c + 1) % OutChannels)
-        {
-            AddScalar(data.Slice(start, plane), bias[c]);
+            ChannelMaps.AddPerChannel(output.Span, output.Shape[0], OutChannels, output.Shape.SizeFrom(2), Bias.Value.Span);
         }
     }
 
-    /// <summary>Adds <c>Σ_n Σ_positions gradOutput[n, c, ...]</c> into <c>Bias.Grad[c]</c>, summing in double.</summary>
+    /// <summary>Adds <c>Σ_n Σ_positions gradOutput[n, c, ...]</c> into <c>Bias.Grad[c]</c>, the rows summed in double.</summary>
     private protected void AccumulateBiasGrad(Tensor gradOutput)
     {
         if (Bias is null)
         {
             return;
         }
-        int plane = gradOutput.Shape.SizeFrom(2);
         var sums = new double[OutChannels];
-        ReadOnlySpan<float> data = gradOutput.Span;
-        for (int start = 0, c = 0; start < data.Length; start += plane, c = (c + 1) % OutChannels)
-        {
-            foreach (float value in data.Slice(start, plane))
-            {
-                sums[c] += value;
-            }
-        }
+        ChannelMaps.SumPerChannel(gradOutput.Span, gradOutput.Shape[0], OutChannels, gradOutput.Shape.SizeFrom(2), sums);
         Span<float> gradBias = Bias.Grad.Span;
         for (int c = 0; c < OutChannels; c++)
         {
             gradBias[c] += (float)sums[c];
-        }
-    }
-
-    private static void AddScalar(Span<float> values, float scalar)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] += scalar;
         }
     }
 

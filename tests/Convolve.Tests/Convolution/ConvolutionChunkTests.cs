@@ -6,7 +6,7 @@ using Convolve.Tests.Testing;
 namespace Convolve.Tests.Convolution;
 
 /// <summary>
-/// The chunked im2col + GEMM passes when a batch spans several chunks (the workspace bound is
+/// The chunked im2col + GEMM passes (Im2ColConvolution) when a batch spans several chunks (the workspace bound is
 /// set so that two images fit, so a batch of 5 runs as chunks of 2, 2 and 1), against the
 /// float64 direct-loop twins, and the strided im2col/col2im the chunks are built from.
 /// </summary>
@@ -37,7 +37,7 @@ public class ConvolutionChunkTests
         var layout = new ConvolutionLayout(inputDims[0], inChannels, outChannels, groups,
             geometry.ToWindow3(inputDims.AsSpan(2), outputShape.Dimensions.ToArray().AsSpan(2)));
         int perImage = Math.Max(layout.ColumnSize, layout.OutputImage);
-        var passes = new ConvolutionPasses(imagesPerChunk * perImage + perImage - 1);
+        var passes = new Im2ColConvolution(imagesPerChunk * perImage + perImage - 1);
         string context = $"input {input.Shape}, weight {weight.Shape}, {imagesPerChunk} images per chunk";
 
         var output = new Tensor(outputShape);
@@ -74,7 +74,7 @@ public class ConvolutionChunkTests
             foreach (int threads in new[] { 1, 2, 3 })
             {
                 Parallelism.MaxThreads = threads;
-                var passes = new ConvolutionPasses(Math.Max(layout.ColumnSize, layout.OutputImage));
+                var passes = new Im2ColConvolution(Math.Max(layout.ColumnSize, layout.OutputImage));
                 var output = new float[outputShape.Size];
                 var gradInput = new float[input.Size];
                 var gradWeight = Tensor.Full(weight.Shape, 0.25f).Data;

@@ -1,10 +1,10 @@
 namespace Convolve.Layers;
 
 /// <summary>
-/// The column and product matrices of one chunk in flight (<see cref="ConvolutionPasses"/>):
+/// The column and product matrices of one chunk in flight (<see cref="Im2ColConvolution"/>):
 /// one per thread working on chunks, grown to the largest chunk seen and kept for the next call.
 /// </summary>
-internal sealed class ConvolutionWorkspace
+internal sealed class Im2ColWorkspace
 {
     /// <summary>The chunk's im2col columns, <c>[C_in·K, width]</c>.</summary>
     public float[] Columns { get; private set; } = [];
@@ -13,7 +13,7 @@ internal sealed class ConvolutionWorkspace
     public float[] Products { get; private set; } = [];
 
     /// <summary>Grows both matrices to the chunk's size.</summary>
-    public void Reserve(in ConvolutionChunk chunk)
+    public void Reserve(in Im2ColChunk chunk)
     {
         int columnSize = chunk.ColumnRows * chunk.Width;
         int productSize = chunk.Layout.OutputChannels * chunk.Width;

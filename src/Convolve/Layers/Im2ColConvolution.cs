@@ -4,9 +4,8 @@ using Convolve.Kernels;
 namespace Convolve.Layers;
 
 /// <summary>
-/// The three passes of a batched convolution as im2col + GEMM, written once in the
-/// convolution's own direction (<see cref="ConvolutionLayout"/>) and reused by both
-/// <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/>. Per group g, with <c>col</c> the
+/// The three passes of a batched convolution as im2col + GEMM (<see cref="ConvolutionAlgorithm.Im2Col"/>,
+/// the textbook derivation and the reference for the other algorithms). Per group g, with <c>col</c> the
 /// <see cref="Im2Col"/> lowering of the input: <c>output_g = weight_g · col_g</c>,
 /// <c>gradWeight_g += gradOutput_g · col_gᵀ</c> and <c>gradInput = col2im(weight_gᵀ · gradOutput_g)</c>.
 /// The images go through in chunks whose columns sit side by side, <c>[C_in·K, nb·P]</c>, so
@@ -19,7 +18,7 @@ namespace Convolve.Layers;
 /// from per-chunk partial products in chunk order, so it is the same for any thread count.
 /// Workspaces are bounded by the chunk and reused from call to call.
 /// </summary>
-internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses.DefaultChunkElements) : IConvolutionAlgorithm
+internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution.DefaultChunkElements) : IConvolutionAlgorithm
 {
     /// <summary>The largest column or output workspace of a chunk, in floats (8 MB).</summary>
     public const int DefaultChunkElements = 1 << 21;
@@ -33,7 +32,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <summary>Chunks per thread below which a batch runs chunk after chunk with threaded GEMMs instead.</summary>
     public const int MinChunksPerThread = 2;
 
-    private readonly ConcurrentBag<ConvolutionWorkspace> workspaces = [];
+    private readonly ConcurrentBag<Im2ColWorkspace> workspaces = [];
     private float[] partials = [];
 
     /// <summary>Writes <c>output = weight ⋆ input</c> (no bias).</summary>
@@ -43,10 +42,9 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// <param name="layout">The sizes.</param>
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
     {
-        int channels = layout.OutputChannels;
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
-            ReadOnlySpan<float> columns = ConvolutionStaging.Columns(input, chunk, workspace);
+            ReadOnlySpan<float> columns = chunk.Columns(input, workspace);
             if (chunk.Count == 1)
             {
                 // One image's [C_out, P] products are its NCHW output: no staging, no scatter.
@@ -54,7 +52,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
                 return;
             }
             MultiplyGroups(false, weight, columns, workspace.Products, chunk);
-            chunk.ScatterProducts(workspace.Products, output, channels);
+            chunk.ScatterProducts(workspace.Products, output);
         });
     }
 
@@ -68,7 +66,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
             workspace.Reserve(chunk);
-            ReadOnlySpan<float> products = ConvolutionStaging.Products(gradOutput, chunk, workspace);
+            ReadOnlySpan<float> products = chunk.Products(gradOutput, workspace);
             if (chunk.Count == 1 && chunk.Layout.IsPointwise)
             {
                 // The column matrix of a pointwise convolution is the image: the GEMM writes the gradient in place.
@@ -76,7 +74,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
                 return;
             }
             MultiplyGroups(true, weight, products, workspace.Columns, chunk);
-            ConvolutionStaging.Raise(gradInput, chunk, workspace);
+            chunk.Raise(gradInput, workspace);
         });
     }
 
@@ -103,15 +101,15 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
             AddWeightProduct(input, gradOutput, chunk, workspace, 0f, target.AsSpan(index * size, size)));
         for (int i = 0; i < chunks; i++)
         {
-            ConvolutionStaging.AddInPlace(gradWeight, target.AsSpan(i * size, size));
+            Elementwise.Map(new ElementwiseAdd(), gradWeight.AsSpan(0, size), target.AsSpan(i * size, size), gradWeight.AsSpan(0, size));
         }
     }
 
     /// <summary><c>gradWeight_g = gradOutput_g · col_gᵀ + beta · gradWeight_g</c> for the chunk, every group.</summary>
-    private static void AddWeightProduct(float[] input, float[] gradOutput, in ConvolutionChunk chunk, ConvolutionWorkspace workspace, float beta, Span<float> gradWeight)
+    private static void AddWeightProduct(float[] input, float[] gradOutput, in Im2ColChunk chunk, Im2ColWorkspace workspace, float beta, Span<float> gradWeight)
     {
-        ReadOnlySpan<float> columns = ConvolutionStaging.Columns(input, chunk, workspace);
-        ReadOnlySpan<float> products = ConvolutionStaging.Products(gradOutput, chunk, workspace);
+        ReadOnlySpan<float> columns = chunk.Columns(input, workspace);
+        ReadOnlySpan<float> products = chunk.Products(gradOutput, workspace);
         ConvolutionLayout layout = chunk.Layout;
         int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
         for (int g = 0; g < layout.Groups; g++)
@@ -126,41 +124,29 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
 
     /// <summary>
     /// Runs <paramref name="body"/> on every chunk (with its index): whole chunks on parallel
-    /// threads when there are at least <see cref="MinChunksPerThread"/> per thread, each keeping
-    /// its GEMMs to itself; else in order, on one workspace, with threaded GEMMs.
+    /// threads when there are at least <see cref="MinChunksPerThread"/> per thread, each thread a
+    /// contiguous run with its own workspace and its GEMMs kept to itself; else in order, on one
+    /// workspace, with threaded GEMMs.
     /// </summary>
-    private void ForEachChunk(in ConvolutionLayout layout, Action<ConvolutionChunk, int, ConvolutionWorkspace> body, bool allowParallel = true)
+    private void ForEachChunk(in ConvolutionLayout layout, Action<Im2ColChunk, int, Im2ColWorkspace> body, bool allowParallel = true)
     {
         int images = ChunkImages(layout), chunks = ChunkCount(layout);
         ConvolutionLayout local = layout;
-        ConvolutionChunk Chunk(int index) => new(local, index * images, Math.Min(images, local.Batch - index * images));
-        int threads = Parallelism.IsInsidePart ? 1 : Parallelism.MaxThreads;
-        if (!allowParallel || threads <= 1 || chunks < MinChunksPerThread * threads)
+        Im2ColChunk Chunk(int index) => new(local, index * images, Math.Min(images, local.Batch - index * images));
+        long workPerChunk = (long)images * layout.OutputImage * layout.ColumnRowsPerGroup;
+        int parts = allowParallel ? Parallelism.PartsFor(workPerChunk * chunks, chunks / MinChunksPerThread) : 1;
+        Parallelism.For(parts, workPerChunk * chunks / parts, (firstPart, endPart) =>
         {
-            ConvolutionWorkspace workspace = Rent();
-            for (int i = 0; i < chunks; i++)
+            Im2ColWorkspace workspace = Rent();
+            for (int i = firstPart * chunks / parts; i < endPart * chunks / parts; i++)
             {
                 body(Chunk(i), i, workspace);
             }
             workspaces.Add(workspace);
-            return;
-        }
-        // Contiguous runs of chunks per thread: no per-chunk scheduling, and each thread keeps one workspace.
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
-        {
-            ConvolutionWorkspace workspace = Rent();
-            Parallelism.RunAsPart(() =>
-            {
-                for (int i = part * chunks / threads; i < (part + 1) * chunks / threads; i++)
-                {
-                    body(Chunk(i), i, workspace);
-                }
-            });
-            workspaces.Add(workspace);
         });
     }
 
-    private ConvolutionWorkspace Rent() => workspaces.TryTake(out ConvolutionWorkspace? workspace) ? workspace : new ConvolutionWorkspace();
+    private Im2ColWorkspace Rent() => workspaces.TryTake(out Im2ColWorkspace? workspace) ? workspace : new Im2ColWorkspace();
 
     /// <summary>Chunks in the batch.</summary>
     private int ChunkCount(in ConvolutionLayout layout)
@@ -189,7 +175,7 @@ internal sealed class ConvolutionPasses(int maxChunkElements = ConvolutionPasses
     /// One GEMM per group on the chunk: <c>products_g = weight_g · columns_g</c> or, transposed,
     /// <c>columns_g = weight_gᵀ · products_g</c>.
     /// </summary>
-    private static void MultiplyGroups(bool transposed, float[] weight, ReadOnlySpan<float> source, Span<float> target, in ConvolutionChunk chunk)
+    private static void MultiplyGroups(bool transposed, float[] weight, ReadOnlySpan<float> source, Span<float> target, in Im2ColChunk chunk)
     {
         ConvolutionLayout layout = chunk.Layout;
         int width = chunk.Width, rows = layout.OutputChannelsPerGroup, depth = layout.ColumnRowsPerGroup;
