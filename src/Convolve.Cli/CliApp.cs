@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Convolve.Cli.Commands;
+using Convolve.Layers;
 
 namespace Convolve.Cli;
 
@@ -26,13 +27,25 @@ public static class CliApp
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var context = new CliContext(output, error);
+        var algorithm = new Option<string?>("--conv-algorithm")
+        {
+            Description = "Convolution algorithm of every layer: auto (a rule per layer and shape), im2col, direct or winograd "
+                + $"(default: ${ConvolutionAlgorithms.EnvironmentVariable}, else auto)",
+            Recursive = true,
+        };
         RootCommand root = BuildRoot(context);
+        root.Options.Add(algorithm);
         ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
             string command = parsed.CommandResult.Command == root ? "convolve" : $"convolve {parsed.CommandResult.Command.Name}";
             string messages = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal).TrimEnd('.') + ".").Distinct().Reverse());
             error.WriteLine($"convolve: {messages} See '{command} --help'.");
+            return UserError;
+        }
+        if (ChooseAlgorithm(parsed.GetValue(algorithm)) is string problem)
+        {
+            error.WriteLine($"convolve: {problem}");
             return UserError;
         }
         try
@@ -52,6 +65,28 @@ public static class CliApp
                 : "this is a bug in convolve; rerun with CONVOLVE_DEBUG=1 for the stack trace");
             return InternalError;
         }
+    }
+
+    /// <summary>
+    /// Sets <see cref="ConvolutionAlgorithms.Default"/> from <c>--conv-algorithm</c>, else checks
+    /// <c>CONVOLVE_CONV_ALGORITHM</c>; returns the problem with either, or null.
+    /// </summary>
+    private static string? ChooseAlgorithm(string? option)
+    {
+        if (option is not null)
+        {
+            string? problem = ConvolutionAlgorithms.TryParse(option, out ConvolutionAlgorithm chosen);
+            if (problem is not null)
+            {
+                return $"--conv-algorithm {problem}";
+            }
+            ConvolutionAlgorithms.Default = chosen;
+            return null;
+        }
+        string? variable = Environment.GetEnvironmentVariable(ConvolutionAlgorithms.EnvironmentVariable);
+        return string.IsNullOrWhiteSpace(variable) || ConvolutionAlgorithms.TryParse(variable, out _) is not string invalid
+            ? null
+            : $"{ConvolutionAlgorithms.EnvironmentVariable}={invalid}";
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Reflection;
 using Convolve.Data;
 using Convolve.Kernels;
+using Convolve.Layers;
 
 namespace Convolve.Cli.Commands;
 
@@ -10,7 +11,7 @@ internal static class InfoCommand
 {
     public static Command Create(CliContext context)
     {
-        var command = new Command("info", "Show the version, the SIMD level in use and the hardware's, threads, the GEMM backend and the data location.");
+        var command = new Command("info", "Show the version, the SIMD level in use and the hardware's, threads, the GEMM backend, the convolution algorithm and the data location.");
         command.SetAction(_ =>
         {
             TextWriter o = context.Output;
@@ -20,6 +21,7 @@ internal static class InfoCommand
             o.WriteLine($"simd-hardware: {Simd.HardwareLevel}");
             o.WriteLine($"threads: {Parallelism.MaxThreads} of {Environment.ProcessorCount} cores");
             o.WriteLine($"gemm: {Gemm.Backend}");
+            o.WriteLine($"convolution: {ConvolutionAlgorithms.Default.ToString().ToLowerInvariant()} (--conv-algorithm, {ConvolutionAlgorithms.EnvironmentVariable})");
             string data;
             try
             {

@@ -29,23 +29,13 @@ internal static class LayerCost
         };
     }
 
-    /// <summary>
-    /// Bytes of the column buffer (float32) that a convolution lowers one image into; zero for a
-    /// pointwise convolution, which multiplies the image in place, and for every other layer.
-    /// </summary>
-    public static long WorkspaceBytes(Layer layer, Shape input, Shape output)
-    {
-        ConvolutionLayout? layout = layer switch
-        {
-            ConvNd conv => new ConvolutionLayout(
-                1, conv.InChannels, conv.OutChannels, conv.Groups, conv.Geometry.ToWindow3(input.Dimensions[2..], output.Dimensions[2..])),
-            // A transposed convolution runs the convolution from its output side to its input side.
-            ConvTransposeNd transposed => new ConvolutionLayout(
-                1, transposed.OutChannels, transposed.InChannels, transposed.Groups, transposed.Geometry.ToWindow3(output.Dimensions[2..], input.Dimensions[2..])),
-            _ => null,
-        };
-        return layout is { IsPointwise: false } columns ? sizeof(float) * (long)columns.ColumnSize : 0;
-    }
+    /// <summary>Bytes of a convolution's working copy of one image for the algorithm that runs; 0 for other layers.</summary>
+    public static long WorkspaceBytes(Layer layer, Shape input, Shape output) =>
+        layer is ConvolutionBase convolution ? convolution.WorkspaceBytes(input, output) : 0;
+
+    /// <summary>The convolution algorithm that runs for <paramref name="input"/>, or empty for other layers.</summary>
+    public static string Algorithm(Layer layer, Shape input) =>
+        layer is ConvolutionBase convolution ? convolution.AlgorithmFor(input).ToString() : "";
 
     private static long KernelVolume(int[] kernel)
     {

@@ -108,7 +108,8 @@ public sealed class ModelSummary
         layer.NamedBuffers().Sum(b => (long)b.Buffer.Size),
         LayerCost.Flops(layer, input, output),
         layer is Flatten ? 0 : sizeof(float) * (long)output.Size,
-        LayerCost.WorkspaceBytes(layer, input, output));
+        LayerCost.WorkspaceBytes(layer, input, output),
+        LayerCost.Algorithm(layer, input));
 
     private static Shape OutputShapeOf(Layer layer, string path, Shape input)
     {

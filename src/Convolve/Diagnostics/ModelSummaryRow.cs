@@ -10,6 +10,10 @@ namespace Convolve.Diagnostics;
 /// <param name="Buffers">Elements of the layer's non-trainable state (BatchNorm's running statistics).</param>
 /// <param name="Flops">Floating-point operations of the forward pass for the whole batch.</param>
 /// <param name="ActivationBytes">Bytes of the float32 output the layer allocates (zero for Flatten, whose output is a view).</param>
-/// <param name="WorkspaceBytes">Bytes of the layer's im2col column buffer for one image (convolutions only).</param>
+/// <param name="WorkspaceBytes">
+/// Bytes of a convolution's working copy of one image: the im2col column matrix, or the direct
+/// algorithm's blocked input and output frames (convolutions only).
+/// </param>
+/// <param name="Algorithm">The convolution algorithm that runs for this input (<see cref="Layers.ConvolutionAlgorithm"/>); empty for other layers.</param>
 public sealed record ModelSummaryRow(
-    string Name, string Type, Shape OutputShape, long Parameters, long Buffers, long Flops, long ActivationBytes, long WorkspaceBytes);
+    string Name, string Type, Shape OutputShape, long Parameters, long Buffers, long Flops, long ActivationBytes, long WorkspaceBytes, string Algorithm = "");

@@ -6,7 +6,7 @@ namespace Convolve.Diagnostics;
 /// <summary>Lays out a <see cref="ModelSummary"/> as a text table with aligned columns and a totals block.</summary>
 internal static class ModelSummaryTable
 {
-    private static readonly string[] Headers = ["Layer", "Type", "Output shape", "Params", "FLOPs", "Workspace"];
+    private static readonly string[] Headers = ["Layer", "Type", "Output shape", "Params", "FLOPs", "Workspace", "Algorithm"];
 
     /// <summary>The table: one line per row, then input/output shapes and the totals.</summary>
     public static string Format(ModelSummary summary)
@@ -16,19 +16,15 @@ internal static class ModelSummaryTable
         {
             cells.Add([
                 row.Name.Length == 0 ? "(model)" : row.Name, row.Type, row.OutputShape.ToString(),
-                Count(row.Parameters + row.Buffers), Count(row.Flops), row.WorkspaceBytes == 0 ? "-" : Bytes(row.WorkspaceBytes)]);
+                Count(row.Parameters + row.Buffers), Count(row.Flops), row.WorkspaceBytes == 0 ? "-" : Bytes(row.WorkspaceBytes),
+                row.Algorithm.Length == 0 ? "" : row.Algorithm]);
         }
         int[] widths = Enumerable.Range(0, Headers.Length).Select(c => cells.Max(line => line[c].Length)).ToArray();
         var text = new StringBuilder();
         foreach (string[] line in cells)
         {
-            for (int c = 0; c < line.Length; c++)
-            {
-                // Names and shapes read left to right; numbers align on their last digit.
-                string cell = c < 3 ? line[c].PadRight(widths[c]) : line[c].PadLeft(widths[c]);
-                text.Append(cell).Append(c + 1 < line.Length ? "  " : "");
-            }
-            text.AppendLine();
+            // Names, shapes and the algorithm read left to right; numbers align on their last digit.
+            text.AppendLine(string.Join("  ", line.Select((cell, c) => c < 3 || c == 6 ? cell.PadRight(widths[c]) : cell.PadLeft(widths[c]))).TrimEnd());
         }
         text.AppendLine(CultureInfo.InvariantCulture, $"Input {summary.InputShape} -> output {summary.OutputShape}");
         text.AppendLine(CultureInfo.InvariantCulture,

@@ -75,6 +75,21 @@ public abstract class ConvolutionBase : Layer
         return Resolve();
     }
 
+    /// <summary>
+    /// Bytes of the working copy of one image the algorithm that runs for <paramref name="input"/>
+    /// makes: the im2col column matrix (none for a pointwise convolution), or the direct algorithm's
+    /// blocked input and output frames of one image.
+    /// </summary>
+    internal long WorkspaceBytes(Shape input, Shape output)
+    {
+        ConvolutionLayout layout = LayoutFor(new Shape([1, .. input.Dimensions[1..]]), new Shape([1, .. output.Dimensions[1..]]));
+        return AlgorithmFor(input) switch
+        {
+            ConvolutionAlgorithm.Direct => sizeof(float) * (long)Groups * DirectConvolution.ImageFrameSize(layout, Simd.Level),
+            _ => layout.IsPointwise ? 0 : sizeof(float) * (long)layout.ColumnSize,
+        };
+    }
+
     /// <summary>The implementation of the algorithm that runs (kept, with its workspaces, for the next call).</summary>
     private protected IConvolutionAlgorithm Implementation()
     {

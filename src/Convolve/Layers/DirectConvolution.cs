@@ -32,6 +32,13 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     // gradient that follows. Each is valid for the array (and plan) it was packed from.
     private (float[]? Source, DirectPlan? Plan) inputFramesOf, gradFramesOf;
 
+    /// <summary>Floats of one image-group's input and output frames for <paramref name="layout"/>.</summary>
+    public static long ImageFrameSize(in ConvolutionLayout layout, SimdLevel level)
+    {
+        var plan = new DirectPlan(layout, level);
+        return (long)plan.InputFrame.ImageSize + plan.OutputFrame.ImageSize;
+    }
+
     /// <inheritdoc/>
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
     {

@@ -10,7 +10,25 @@ public class ModelSummaryTests
 {
     public static TheoryData<string> ZooNames => ZooReference.Names();
 
-    private static Sequential Zoo(string name) => ModelZoo.Create(name, random: new RandomSource(1));
+    /// <summary>A zoo model with its convolutions pinned to im2col, whose workspace (the column matrix) the hand counts use.</summary>
+    private static Sequential Zoo(string name) => Pin(ModelZoo.Create(name, random: new RandomSource(1)), ConvolutionAlgorithm.Im2Col);
+
+    private static Sequential Pin(Sequential model, ConvolutionAlgorithm algorithm)
+    {
+        foreach (ConvolutionBase convolution in Convolutions(model))
+        {
+            convolution.Algorithm = algorithm;
+        }
+        return model;
+    }
+
+    private static IEnumerable<ConvolutionBase> Convolutions(Layer layer) => layer switch
+    {
+        ConvolutionBase convolution => [convolution],
+        Sequential sequential => Enumerable.Range(0, sequential.Count).SelectMany(i => Convolutions(sequential[i])),
+        Residual residual => Convolutions(residual.Body).Concat(residual.Shortcut is null ? [] : Convolutions(residual.Shortcut)),
+        _ => [],
+    };
 
     [Fact]
     public void Fashion_cnn_rows_match_hand_counts()
@@ -113,6 +131,20 @@ public class ModelSummaryTests
     }
 
     [Fact]
+    public void Direct_convolution_reports_its_blocked_frames_and_the_algorithm_column_names_each_convolution()
+    {
+        var model = new Sequential(new Conv2d(32, 40, 3, padding: 1, random: new RandomSource(1)) { Algorithm = ConvolutionAlgorithm.Direct }, new ReLU());
+        ModelSummary summary = ModelSummary.Of(model, new Shape(2, 32, 9, 7));
+        int lanes = Convolve.Kernels.Simd.Level switch { Convolve.Kernels.SimdLevel.Vector512 => 16, Convolve.Kernels.SimdLevel.Vector256 => 8, Convolve.Kernels.SimdLevel.Vector128 => 4, _ => 1 };
+        // Input frame: ⌈32/lanes⌉ blocks of the 11×9 padded image; output frame: ⌈40/lanes⌉ blocks of 9×7; lanes floats per position.
+        long frames = ((32 + lanes - 1) / lanes * 11 * 9 + (40 + lanes - 1) / lanes * 9 * 7) * lanes;
+        Assert.Equal(4 * frames, summary.Rows[0].WorkspaceBytes);
+        Assert.Equal(("Direct", ""), (summary.Rows[0].Algorithm, summary.Rows[1].Algorithm));
+        Assert.Contains("Algorithm", summary.ToString(), StringComparison.Ordinal);
+        Assert.Contains("Direct", summary.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Convolution_variants_follow_the_stated_conventions()
     {
         var model = new Sequential(
@@ -120,6 +152,7 @@ public class ModelSummaryTests
             new Conv2d(8, 6, 3, groups: 2, bias: false, random: new RandomSource(1)),
             new ConvTranspose2d(6, 4, 3, stride: 2, random: new RandomSource(1)),
             new AdaptiveAvgPool2d(3));
+        Pin(model, ConvolutionAlgorithm.Im2Col);
         ModelSummary summary = ModelSummary.Of(model, new Shape(1, 4, 5, 5));
         Assert.Equal(
             [
