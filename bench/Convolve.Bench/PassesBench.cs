@@ -45,7 +45,12 @@ internal static class PassesBench
             float[] input = Random(Batch * inC * size * size, 1), weight = Random(outC * inC * k * k, 2);
             float[] output = Random(Batch * outC * outSize[0] * outSize[1], 3), gradInput = new float[input.Length], gradWeight = new float[weight.Length];
             double flops = 2.0 * Batch * outC * inC * k * k * outSize[0] * outSize[1];
-            foreach (var (label, algorithm) in new (string, IConvolutionAlgorithm)[] { ("im2col", new Im2ColConvolution()), ("direct", new DirectConvolution()) })
+            var algorithms = new List<(string, IConvolutionAlgorithm)> { ("im2col", new Im2ColConvolution()), ("direct", new DirectConvolution()) };
+            if (WinogradPlan.Applies(layout))
+            {
+                algorithms.Add(("winograd", new WinogradConvolution()));
+            }
+            foreach (var (label, algorithm) in algorithms)
             {
                 Row(writer, name, label, "forward", benchmark.Measure(() => algorithm.Forward(input, weight, output, layout)), flops, peak);
                 Row(writer, name, label, "input grad", benchmark.Measure(() => algorithm.BackwardData(output, weight, gradInput, layout)), flops, peak);

@@ -42,7 +42,8 @@ public abstract class ConvNd : ConvolutionBase
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
-        Implementation().Forward(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
+        ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
+        Implementation(layout).Forward(input.Data, Weight.Value.Data, output.Data, layout);
         AddBias(output);
         cachedInput = IsTraining ? input : null;
         return output;
@@ -53,7 +54,7 @@ public abstract class ConvNd : ConvolutionBase
     {
         ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Implementation().BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation(layout).BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 
@@ -66,7 +67,7 @@ public abstract class ConvNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation().BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
+        Implementation(layout).BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         return layout;
     }

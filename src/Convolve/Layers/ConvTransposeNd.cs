@@ -37,7 +37,8 @@ public abstract class ConvTransposeNd : ConvolutionBase
         ArgumentNullException.ThrowIfNull(input);
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
-        Implementation().BackwardData(input.Data, Weight.Value.Data, output.Data, LayoutFor(input.Shape, outputShape));
+        ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
+        Implementation(layout).BackwardData(input.Data, Weight.Value.Data, output.Data, layout);
         AddBias(output);
         cachedInput = IsTraining ? input : null;
         return output;
@@ -50,10 +51,10 @@ public abstract class ConvTransposeNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation().BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
+        Implementation(layout).BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Implementation().Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation(layout).Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 

@@ -70,11 +70,32 @@ public static class ConvolutionAlgorithms
     }
 
     /// <summary>
-    /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> for a convolution of
-    /// <paramref name="inChannels"/> → <paramref name="outChannels"/> channels per group.
+    /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> for a convolution's sizes.
     /// Direct convolution works on channel blocks of the vector width: with few channels per group
     /// most of each vector would be padding, and im2col + GEMM (whose reduction runs over channels
     /// × taps) is faster.
+    /// </summary>
+    /// <summary>
+    /// The rule with the geometry: where <see cref="Choose(int, int, SimdLevel)"/> picks the direct
+    /// algorithm, Winograd F(2×2, 3×3) replaces it on the layers it computes whose output is at least
+    /// <see cref="MinWinogradSide"/> on both sides (measured with bench passes: on 14×14 and 28×28
+    /// outputs it beat direct convolution in all three passes, on 7×7 it lost — a 7×7 output is 16
+    /// tiles of which a quarter is cut by the edge, and the transforms then cost more than they save).
+    /// </summary>
+    internal static ConvolutionAlgorithm Choose(in ConvolutionLayout layout, SimdLevel level)
+    {
+        ConvolutionAlgorithm byChannels = Choose(layout.InputChannels / layout.Groups, layout.OutputChannels / layout.Groups, level);
+        return byChannels == ConvolutionAlgorithm.Direct && WinogradPlan.Applies(layout)
+            && layout.Window.OutH >= MinWinogradSide && layout.Window.OutW >= MinWinogradSide
+            ? ConvolutionAlgorithm.Winograd
+            : byChannels;
+    }
+
+    /// <summary>The smallest output side on which the rule picks Winograd.</summary>
+    public const int MinWinogradSide = 12;
+
+    /// <summary>
+    /// The rule for a convolution of <paramref name="inChannels"/> → <paramref name="outChannels"/> channels per group.
     /// </summary>
     public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level)
     {

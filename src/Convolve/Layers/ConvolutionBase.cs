@@ -69,11 +69,7 @@ public abstract class ConvolutionBase : Layer
     private readonly Dictionary<ConvolutionAlgorithm, IConvolutionAlgorithm> implementations = [];
 
     /// <summary>The algorithm that runs for an input of <paramref name="inputShape"/>: never <see cref="ConvolutionAlgorithm.Auto"/>.</summary>
-    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape)
-    {
-        OutputShape(inputShape);
-        return Resolve();
-    }
+    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape) => Resolve(LayoutFor(inputShape, OutputShape(inputShape)));
 
     /// <summary>
     /// Bytes of the working copy of one image the algorithm that runs for <paramref name="input"/>
@@ -83,22 +79,24 @@ public abstract class ConvolutionBase : Layer
     internal long WorkspaceBytes(Shape input, Shape output)
     {
         ConvolutionLayout layout = LayoutFor(new Shape([1, .. input.Dimensions[1..]]), new Shape([1, .. output.Dimensions[1..]]));
-        return AlgorithmFor(input) switch
+        return Resolve(layout) switch
         {
             ConvolutionAlgorithm.Direct => sizeof(float) * (long)Groups * DirectConvolution.ImageFrameSize(layout, Simd.Level),
+            ConvolutionAlgorithm.Winograd => sizeof(float) * (long)Groups * WinogradConvolution.ImageWorkspaceSize(layout, Simd.Level),
             _ => layout.IsPointwise ? 0 : sizeof(float) * (long)layout.ColumnSize,
         };
     }
 
     /// <summary>The implementation of the algorithm that runs (kept, with its workspaces, for the next call).</summary>
-    private protected IConvolutionAlgorithm Implementation()
+    private protected IConvolutionAlgorithm Implementation(in ConvolutionLayout layout)
     {
-        ConvolutionAlgorithm algorithm = Resolve();
+        ConvolutionAlgorithm algorithm = Resolve(layout);
         if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))
         {
             implementation = algorithm switch
             {
                 ConvolutionAlgorithm.Direct => new DirectConvolution(),
+                ConvolutionAlgorithm.Winograd => new WinogradConvolution(),
                 _ => new Im2ColConvolution(),
             };
             implementations[algorithm] = implementation;
@@ -106,13 +104,15 @@ public abstract class ConvolutionBase : Layer
         return implementation;
     }
 
-    private ConvolutionAlgorithm Resolve()
+    /// <summary>The pinned algorithm, else the default, else the rule; Winograd where it does not apply falls back to the rule.</summary>
+    private ConvolutionAlgorithm Resolve(in ConvolutionLayout layout)
     {
         ConvolutionAlgorithm requested = Algorithm == ConvolutionAlgorithm.Auto ? ConvolutionAlgorithms.Default : Algorithm;
         return requested switch
         {
             ConvolutionAlgorithm.Im2Col or ConvolutionAlgorithm.Direct => requested,
-            _ => ConvolutionAlgorithms.Choose(InChannels / Groups, OutChannels / Groups, Simd.Level),
+            ConvolutionAlgorithm.Winograd when WinogradPlan.Applies(layout) => requested,
+            _ => ConvolutionAlgorithms.Choose(layout, Simd.Level),
         };
     }
 

@@ -160,7 +160,7 @@ public class ConvolutionReferenceTests
         }
     }
 
-    /// <summary>A pinned algorithm is the one that runs; Winograd and Auto run one of the others (or Winograd where it applies).</summary>
+    /// <summary>A pinned algorithm is the one that runs; Winograd runs where it applies, else the rule's choice, as does Auto.</summary>
     private static void AssertRuns(ConvolutionBase layer, Shape input, ConvolutionAlgorithm algorithm)
     {
         ConvolutionAlgorithm runs = layer.AlgorithmFor(input);

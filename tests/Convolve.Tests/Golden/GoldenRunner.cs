@@ -13,8 +13,11 @@ public static class GoldenRunner
     /// <summary>The acceptance rule: |ours − torch| ≤ 1e-4·(1 + |torch|).</summary>
     public const double Tolerance = 1e-4;
 
-    /// <summary>Runs one case; returns the worst normalised error |ours − torch| / (1 + |torch|) per compared tensor.</summary>
-    public static Dictionary<string, double> Run(GoldenCase c)
+    /// <summary>
+    /// Runs one case; returns the worst normalised error |ours − torch| / (1 + |torch|) per compared
+    /// tensor. A convolution runs with <paramref name="algorithm"/>.
+    /// </summary>
+    public static Dictionary<string, double> Run(GoldenCase c, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Auto)
     {
         var errors = new Dictionary<string, double>();
         switch (c.Kind)
@@ -29,15 +32,19 @@ public static class GoldenRunner
                 RunUnpool(c, errors);
                 break;
             default:
-                RunLayer(c, errors);
+                RunLayer(c, errors, algorithm);
                 break;
         }
         return errors;
     }
 
-    private static void RunLayer(GoldenCase c, Dictionary<string, double> errors)
+    private static void RunLayer(GoldenCase c, Dictionary<string, double> errors, ConvolutionAlgorithm algorithm)
     {
         Layer layer = GoldenLayers.Build(c);
+        if (layer is ConvolutionBase convolution)
+        {
+            convolution.Algorithm = algorithm;
+        }
         var parameters = layer.NamedParameters().ToList();
         var expectedNames = c.Tensors.Keys.Where(k => k is "weight" or "bias").Order();
         Assert.Equal(expectedNames, parameters.Select(p => p.Name).Order());

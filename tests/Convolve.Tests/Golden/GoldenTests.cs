@@ -41,6 +41,31 @@ public class GoldenTests(ITestOutputHelper output)
         Assert.Equal(GoldenFile.All.Count, GoldenFile.All.Select(c => c.Name).Distinct().Count());
     }
 
+    /// <summary>
+    /// Every convolution case with each algorithm pinned (Winograd runs where it applies, the rule's
+    /// choice elsewhere); prints the worst normalised error per algorithm and kind.
+    /// </summary>
+    [Theory]
+    [InlineData(Convolve.Layers.ConvolutionAlgorithm.Im2Col)]
+    [InlineData(Convolve.Layers.ConvolutionAlgorithm.Direct)]
+    [InlineData(Convolve.Layers.ConvolutionAlgorithm.Winograd)]
+    public void Convolutions_match_PyTorch_with_every_algorithm(Convolve.Layers.ConvolutionAlgorithm algorithm)
+    {
+        var worst = new SortedDictionary<string, (int Cases, double Error)>(StringComparer.Ordinal);
+        foreach (var c in GoldenFile.All.Where(c => c.Kind.StartsWith("Conv", StringComparison.Ordinal)))
+        {
+            double error = GoldenRunner.Run(c, algorithm).Values.Max();
+            var (cases, best) = worst.GetValueOrDefault(c.Kind);
+            worst[c.Kind] = (cases + 1, Math.Max(best, error));
+            Assert.True(error <= GoldenRunner.Tolerance, $"{c.Name} with {algorithm}: worst normalised error {error}");
+        }
+        Assert.True(worst.Values.Sum(w => w.Cases) >= 150, "too few convolution cases");
+        foreach (var (kind, (cases, error)) in worst)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{algorithm,-8} {kind,-16} {cases,4} cases  worst {error:E2}"));
+        }
+    }
+
     /// <summary>Prints cases and the worst normalised error per layer kind (run with a detailed logger to see it).</summary>
     [Fact]
     public void Worst_error_per_layer_is_within_tolerance()

@@ -19,6 +19,18 @@ public static class TensorAssert
         }
     }
 
+    /// <summary>As <see cref="Close(ReadOnlySpan{double}, ReadOnlySpan{float}, double, double, string)"/>, and returns the worst <c>|actual − expected| / (1 + |expected|)</c>.</summary>
+    public static double CloseWithWorst(ReadOnlySpan<double> expected, ReadOnlySpan<float> actual, double rtol, double atol, string context)
+    {
+        Close(expected, actual, rtol, atol, context);
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+        {
+            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / (1 + Math.Abs(expected[i])));
+        }
+        return worst;
+    }
+
     /// <summary>Float expected values.</summary>
     public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double rtol, double atol, string context)
     {

@@ -1,0 +1,311 @@
+using System.Collections.Concurrent;
+using System.Runtime.Intrinsics;
+using Convolve.Kernels;
+
+namespace Convolve.Layers;
+
+/// <summary>
+/// Winograd's minimal filtering F(2×2, 3×3) (Lavin &amp; Gray, CVPR 2016) for 2-d 3×3 stride-1
+/// convolutions (<see cref="WinogradPlan.Applies"/>): 16 multiplies per 2×2 output tile and channel
+/// pair instead of 36. Each image-group is packed into a channel-blocked frame, its 4×4 tiles are
+/// transformed (<see cref="WinogradTransforms"/>), the 16 independent products are summed over the
+/// input channels by <see cref="DirectMicrokernel"/> (tiles take the place of pixels, channel blocks
+/// of segments), and the products are transformed back. The input gradient is the forward pass of
+/// the adjoint convolution (kernel rotated by 180°, channels swapped, padding 2 − p); the weight
+/// gradient sums <c>(A ∂y Aᵀ) ⊙ (Bᵀ d B)</c> over tiles with <see cref="DirectWeightMicrokernel"/>
+/// and applies <c>Gᵀ · G</c>, in per-chunk partials added in chunk order (bit-identical for any
+/// thread count).
+/// </summary>
+internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
+{
+    private readonly ConcurrentBag<WinogradWorkspace> workspaces = [];
+    private readonly Dictionary<ConvolutionLayout, WinogradPlan> plans = [];
+    private float[] packed = [], partials = [];
+
+    /// <summary>Floats of one image-group's frames, transformed tiles and products for <paramref name="layout"/>.</summary>
+    public static long ImageWorkspaceSize(in ConvolutionLayout layout, SimdLevel level)
+    {
+        var plan = new WinogradPlan(layout, level);
+        return (long)plan.InputFrame.ImageSize + (16 * (plan.InputStride + plan.OutputStride)) + plan.OutputFrame.ImageSize;
+    }
+
+    /// <inheritdoc/>
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout) =>
+        Run(PlanFor(layout), input, weight, output, adjoint: false);
+
+    /// <inheritdoc/>
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout) =>
+        Run(PlanFor(WinogradPlan.Adjoint(layout)), gradOutput, weight, gradInput, adjoint: true);
+
+    /// <inheritdoc/>
+    public void BackwardWeight(float[] input, float[] gradOutput, float[] gradWeight, in ConvolutionLayout layout)
+    {
+        WinogradPlan p = PlanFor(layout);
+        int batch = layout.Batch, groups = layout.Groups;
+        long perChunk = (long)p.GradientGroupSize * groups;
+        int chunks = (int)Math.Clamp(Math.Min(Math.Min(batch, DirectConvolution.MaxChunks), DirectConvolution.MaxPartialElements / perChunk), 1, Math.Max(batch, 1));
+        int chunkImages = (batch + chunks - 1) / chunks;
+        chunks = (batch + chunkImages - 1) / chunkImages;
+        float[] sums = Grow(ref partials, chunks * perChunk);
+        Parallelism.For(chunks * groups, chunkImages * p.ImageWork, (start, end) =>
+        {
+            WinogradWorkspace workspace = Rent(p);
+            for (int item = start; item < end; item++)
+            {
+                int chunk = item / groups, g = item % groups;
+                Span<float> target = sums.AsSpan((int)((chunk * perChunk) + ((long)g * p.GradientGroupSize)), p.GradientGroupSize);
+                target.Clear();
+                for (int n = chunk * chunkImages; n < Math.Min(batch, (chunk + 1) * chunkImages); n++)
+                {
+                    AddImageGradient(p, Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane),
+                        Image(gradOutput, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane), workspace, target);
+                }
+            }
+            workspaces.Add(workspace);
+        });
+        Span<float> total = sums.AsSpan(0, (int)perChunk);
+        for (int chunk = 1; chunk < chunks; chunk++)
+        {
+            Elementwise.Map(new ElementwiseAdd(), total, sums.AsSpan((int)(chunk * perChunk), (int)perChunk), total);
+        }
+        for (int g = 0; g < groups; g++)
+        {
+            p.AddGradient(total.Slice(g * p.GradientGroupSize, p.GradientGroupSize), g, gradWeight);
+        }
+    }
+
+    /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's).</summary>
+    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint)
+    {
+        int groups = p.Layout.Groups;
+        float[] weights = Grow(ref packed, 16L * p.PanelSize * groups);
+        p.PackWeights(weight, weights, adjoint);
+        Parallelism.For(p.Layout.Batch * groups, p.ImageWork, (start, end) =>
+        {
+            WinogradWorkspace workspace = Rent(p);
+            for (int i = start; i < end; i++)
+            {
+                int n = i / groups, g = i % groups;
+                p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
+                fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
+                {
+                    TransformInput(p, frame, v);
+                    Multiply(p, v, w + (16L * g * p.PanelSize), m);
+                    TransformOutput(p, m, result);
+                }
+                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane), default);
+            }
+            workspaces.Add(workspace);
+        });
+    }
+
+    /// <summary>The 16 products: for each ξ, every vector group of output channels and run of tiles, summed over the input channel blocks.</summary>
+    private static void Multiply(WinogradPlan p, float* v, float* weights, float* m)
+    {
+        DirectTile tile = p.Tile;
+        int blocks = p.OutputFrame.Blocks, width = tile.TileWidth(p.Tiles), lanes = p.Lanes;
+        nint vectorStride = (nint)p.Tiles * lanes;
+        fixed (int* offsets = p.Offsets)
+        {
+            for (int xi = 0; xi < 16; xi++)
+            {
+                for (int first = 0; first < blocks; first += tile.Vectors)
+                {
+                    int vectors = Math.Min(tile.Vectors, blocks - first);
+                    float* panel = weights + p.Panel(xi, first), target = m + (xi * p.OutputStride) + (first * vectorStride);
+                    for (int t = 0; t < p.Tiles; t += width)
+                    {
+                        int tiles = Math.Min(width, p.Tiles - t);
+                        DirectMicrokernel.Select(p.Level, tiles, vectors)(
+                            v + (xi * p.InputStride) + ((nint)t * lanes), offsets, p.Offsets.Length, p.InDepth, panel, target + ((nint)t * lanes), vectorStride);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>One image's contribution to a group's partial: both operands transformed, then Σ_tiles Ŷ ⊙ V per ξ.</summary>
+    private static void AddImageGradient(WinogradPlan p, ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, WinogradWorkspace workspace, Span<float> target)
+    {
+        p.InputFrame.Pack(input, workspace.Frame);
+        p.OutputFrame.Pack(gradOutput, workspace.Result);
+        int lanes = p.Lanes, inBlocks = p.InputFrame.Blocks, outBlocks = p.OutputFrame.Blocks;
+        nint tileStride = (nint)p.Tiles * lanes, square = lanes * lanes;
+        fixed (float* frame = workspace.Frame, v = workspace.Transformed, grad = workspace.Result, u = workspace.Products, z = target)
+        {
+            TransformInput(p, frame, v);
+            TransformGradient(p, grad, u);
+            for (int xi = 0; xi < 16; xi++)
+            {
+                for (int first = 0; first < outBlocks; first += p.WeightVectors)
+                {
+                    int vectors = Math.Min(p.WeightVectors, outBlocks - first);
+                    for (int block = 0; block < inBlocks; block++)
+                    {
+                        for (int c = 0; c < p.InDepth; c += p.WeightChannels)
+                        {
+                            DirectWeightMicrokernel.Select(p.Level, Math.Min(p.WeightChannels, p.InDepth - c), vectors)(
+                                1, 0, 0, v + (xi * p.InputStride) + (block * tileStride) + c, u + (xi * p.OutputStride) + (first * tileStride),
+                                1, p.Tiles, 0, 0, tileStride,
+                                z + ((((((long)xi * outBlocks) + first) * inBlocks) + block) * square) + (c * lanes), inBlocks * square);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void TransformInput(WinogradPlan p, float* frame, float* v)
+    {
+        switch (p.Level)
+        {
+            case SimdLevel.Vector512:
+                TransformInput<SimdOps512, Vector512<float>>(p, frame, v);
+                break;
+            case SimdLevel.Vector256:
+                TransformInput<SimdOps256, Vector256<float>>(p, frame, v);
+                break;
+            case SimdLevel.Vector128:
+                TransformInput<SimdOps128, Vector128<float>>(p, frame, v);
+                break;
+            default:
+                TransformInput<SimdOpsScalar, float>(p, frame, v);
+                break;
+        }
+    }
+
+    private static void TransformInput<TOps, TVector>(WinogradPlan p, float* frame, float* v)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        BlockedFrame input = p.InputFrame;
+        int lanes = p.Lanes;
+        for (int block = 0; block < input.Blocks; block++)
+        {
+            for (int th = 0; th < p.TilesH; th++)
+            {
+                for (int tw = 0; tw < p.TilesW; tw++)
+                {
+                    int tile = (th * p.TilesW) + tw;
+                    WinogradTransforms.Input<TOps, TVector>(
+                        frame + ((long)block * input.BlockSize) + input.Offset(0, 0, 0, 0, 2 * th, 2 * tw), input.RowStride,
+                        v + ((((long)block * p.Tiles) + tile) * lanes), p.InputStride);
+                }
+            }
+        }
+    }
+
+    private static void TransformOutput(WinogradPlan p, float* m, float* result)
+    {
+        switch (p.Level)
+        {
+            case SimdLevel.Vector512:
+                TransformOutput<SimdOps512, Vector512<float>>(p, m, result);
+                break;
+            case SimdLevel.Vector256:
+                TransformOutput<SimdOps256, Vector256<float>>(p, m, result);
+                break;
+            case SimdLevel.Vector128:
+                TransformOutput<SimdOps128, Vector128<float>>(p, m, result);
+                break;
+            default:
+                TransformOutput<SimdOpsScalar, float>(p, m, result);
+                break;
+        }
+    }
+
+    private static void TransformOutput<TOps, TVector>(WinogradPlan p, float* m, float* result)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        BlockedFrame output = p.OutputFrame;
+        int lanes = p.Lanes;
+        for (int block = 0; block < output.Blocks; block++)
+        {
+            for (int th = 0; th < p.TilesH; th++)
+            {
+                for (int tw = 0; tw < p.TilesW; tw++)
+                {
+                    int tile = (th * p.TilesW) + tw;
+                    WinogradTransforms.Output<TOps, TVector>(
+                        m + ((((long)block * p.Tiles) + tile) * lanes), p.OutputStride,
+                        result + ((long)block * output.BlockSize) + output.Offset(0, 0, 0, 0, 2 * th, 2 * tw), output.RowStride, 2, 2);
+                }
+            }
+        }
+    }
+
+    private static void TransformGradient(WinogradPlan p, float* grad, float* u)
+    {
+        switch (p.Level)
+        {
+            case SimdLevel.Vector512:
+                TransformGradient<SimdOps512, Vector512<float>>(p, grad, u);
+                break;
+            case SimdLevel.Vector256:
+                TransformGradient<SimdOps256, Vector256<float>>(p, grad, u);
+                break;
+            case SimdLevel.Vector128:
+                TransformGradient<SimdOps128, Vector128<float>>(p, grad, u);
+                break;
+            default:
+                TransformGradient<SimdOpsScalar, float>(p, grad, u);
+                break;
+        }
+    }
+
+    private static void TransformGradient<TOps, TVector>(WinogradPlan p, float* grad, float* u)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        BlockedFrame output = p.OutputFrame;
+        int lanes = p.Lanes;
+        for (int block = 0; block < output.Blocks; block++)
+        {
+            for (int th = 0; th < p.TilesH; th++)
+            {
+                for (int tw = 0; tw < p.TilesW; tw++)
+                {
+                    int tile = (th * p.TilesW) + tw;
+                    WinogradTransforms.Gradient<TOps, TVector>(
+                        grad + ((long)block * output.BlockSize) + output.Offset(0, 0, 0, 0, 2 * th, 2 * tw), output.RowStride,
+                        u + ((((long)block * p.Tiles) + tile) * lanes), p.OutputStride);
+                }
+            }
+        }
+    }
+
+    private WinogradPlan PlanFor(in ConvolutionLayout layout)
+    {
+        if (!plans.TryGetValue(layout, out WinogradPlan? plan) || plan.Level != Simd.Level)
+        {
+            if (!WinogradPlan.Applies(layout))
+            {
+                throw new InvalidOperationException($"Winograd F(2x2, 3x3) does not apply to {layout}");
+            }
+            plan = new WinogradPlan(layout, Simd.Level);
+            plans[layout] = plan;
+        }
+        return plan;
+    }
+
+    private WinogradWorkspace Rent(WinogradPlan p)
+    {
+        WinogradWorkspace workspace = workspaces.TryTake(out WinogradWorkspace? kept) ? kept : new WinogradWorkspace();
+        workspace.Reserve(p);
+        return workspace;
+    }
+
+    /// <summary>Group g of image n of a batch whose images have <paramref name="imageSize"/> floats of <paramref name="plane"/>-sized channels.</summary>
+    private static Span<float> Image(float[] batch, int n, int g, int channels, int imageSize, int plane) =>
+        batch.AsSpan((n * imageSize) + (g * channels * plane), channels * plane);
+
+    private static float[] Grow(ref float[] buffer, long size)
+    {
+        if (buffer.Length < size)
+        {
+            buffer = new float[checked((int)size)];
+        }
+        return buffer;
+    }
+}
