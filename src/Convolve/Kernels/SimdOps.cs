@@ -42,6 +42,12 @@ internal unsafe interface ISimdOps<TVector> where TVector : unmanaged
 
     /// <summary>One float in every lane.</summary>
     static abstract TVector Create(float value);
+
+    /// <summary><c>max(value, 0)</c> per lane (a rectifier; NaN stays NaN, as ReLU's operator keeps it).</summary>
+    static abstract TVector Relu(TVector value);
+
+    /// <summary><c>value</c> where <paramref name="mask"/> is positive, else 0, per lane (the rectifier's gradient).</summary>
+    static abstract TVector WherePositive(TVector value, TVector mask);
 }
 
 /// <summary>AVX-512: 16 lanes, fused multiply-add (every AVX-512 processor has FMA).</summary>
@@ -75,6 +81,12 @@ internal readonly unsafe struct SimdOps512 : ISimdOps<Vector512<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Create(float value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Relu(Vector512<float> value) => Vector512.ConditionalSelect(Vector512.LessThan(value, Vector512<float>.Zero), Vector512<float>.Zero, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> WherePositive(Vector512<float> value, Vector512<float> mask) => Vector512.ConditionalSelect(Vector512.GreaterThan(mask, Vector512<float>.Zero), value, Vector512<float>.Zero);
 }
 
 /// <summary>AVX2: 8 lanes, fused multiply-add (<see cref="Simd"/> chooses this level only with FMA).</summary>
@@ -108,6 +120,12 @@ internal readonly unsafe struct SimdOps256 : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Create(float value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Relu(Vector256<float> value) => Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<float>.Zero), Vector256<float>.Zero, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> WherePositive(Vector256<float> value, Vector256<float> mask) => Vector256.ConditionalSelect(Vector256.GreaterThan(mask, Vector256<float>.Zero), value, Vector256<float>.Zero);
 }
 
 /// <summary>
@@ -144,6 +162,12 @@ internal readonly unsafe struct SimdOps128 : ISimdOps<Vector128<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Create(float value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Relu(Vector128<float> value) => Vector128.ConditionalSelect(Vector128.LessThan(value, Vector128<float>.Zero), Vector128<float>.Zero, value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> WherePositive(Vector128<float> value, Vector128<float> mask) => Vector128.ConditionalSelect(Vector128.GreaterThan(mask, Vector128<float>.Zero), value, Vector128<float>.Zero);
 }
 
 /// <summary>No SIMD: one lane, a multiply then an add (as the scalar GEMM microkernel).</summary>
@@ -177,4 +201,10 @@ internal readonly unsafe struct SimdOpsScalar : ISimdOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Create(float value) => value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Relu(float value) => value < 0f ? 0f : value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float WherePositive(float value, float mask) => mask > 0f ? value : 0f;
 }
