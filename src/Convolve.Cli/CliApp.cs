@@ -65,6 +65,7 @@ public static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(VisualizeCommand.Create(context));
         return root;
     }
 }

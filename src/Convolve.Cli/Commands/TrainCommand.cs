@@ -51,7 +51,7 @@ internal static class TrainCommand
             loader.SetState(resumed.LoaderState);
             RandomSource.Global.SetState(resumed.GlobalRandomState);
         }
-        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes));
+        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes), train.ItemShape);
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         var checkpoints = new CheckpointCallback(request.Output, metadata);
         var output = new TrainingOutput(context);
