@@ -66,6 +66,7 @@ public static class CliApp
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(VisualizeCommand.Create(context));
+        root.Subcommands.Add(ExplainCommand.Create(context));
         return root;
     }
 }
