@@ -67,6 +67,7 @@ public static class CliApp
         root.Subcommands.Add(ExportCommand.Create(context));
         root.Subcommands.Add(VisualizeCommand.Create(context));
         root.Subcommands.Add(ExplainCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         return root;
     }
 }

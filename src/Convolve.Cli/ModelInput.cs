@@ -8,7 +8,7 @@ using Convolve.Tensors;
 namespace Convolve.Cli;
 
 /// <summary>A saved model with what `convolve train` recorded beside it: normalisation, class names and input shape.</summary>
-internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames, Shape? InputShape)
+internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames, Shape? InputShape, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>Loads a model file (best.safetensors or last.safetensors) strictly, in evaluation mode.</summary>
     public static ModelInput Load(string path)
@@ -20,7 +20,7 @@ internal sealed record ModelInput(Layer Model, string Path, double Mean, double 
         string[] names = checkpoint.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? json)
             ? JsonSerializer.Deserialize<string[]>(json) ?? []
             : [];
-        return new ModelInput(model, path, mean, std, names, InputShapeOf(checkpoint.Metadata, path));
+        return new ModelInput(model, path, mean, std, names, InputShapeOf(checkpoint.Metadata, path), checkpoint.Metadata);
     }
 
     /// <summary>The test set (or the training set) normalised as the model was trained.</summary>

@@ -55,6 +55,7 @@ internal static class TrainCommand
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         var checkpoints = new CheckpointCallback(request.Output, metadata);
         var output = new TrainingOutput(context);
+        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, resumed is null ? 0 : resumed.CompletedEpoch + 1);
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
         {
             Epochs = recipe.Epochs,
@@ -66,7 +67,7 @@ internal static class TrainCommand
             StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
             StartGlobalStep = resumed?.GlobalStep ?? 0,
             PreviousBestAccuracy = resumed?.BestAccuracy,
-            Callbacks = [output, checkpoints],
+            Callbacks = [output, checkpoints, record],
         });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
         if (resumed is not null)
@@ -78,6 +79,10 @@ internal static class TrainCommand
         context.Output.WriteLine(best is null
             ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
             : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
+        if (history.Epochs.Count > 0)
+        {
+            Report.TrainingReport.Build(checkpoints.Directory, null, (test, files.Description), null, context.Output).Commit(context.Output);
+        }
         return CliApp.Success;
     }
 }
