@@ -30,7 +30,7 @@ public static class CliApp
         ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command == root ? "convolve" : $"convolve {parsed.CommandResult.Command.Name}";
+            string command = string.Join(" ", CommandPath(parsed.CommandResult).Select(c => c == root ? "convolve" : c.Name));
             string messages = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal).TrimEnd('.') + ".").Distinct().Reverse());
             error.WriteLine($"convolve: {messages} See '{command} --help'.");
             return UserError;
@@ -52,6 +52,20 @@ public static class CliApp
                 : "this is a bug in convolve; rerun with CONVOLVE_DEBUG=1 for the stack trace");
             return InternalError;
         }
+    }
+
+    /// <summary>The command and its parents, outermost first (<c>convolve visualize deconv</c>).</summary>
+    private static List<Command> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var path = new List<Command>();
+        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
+        {
+            if (at is System.CommandLine.Parsing.CommandResult command)
+            {
+                path.Insert(0, command.Command);
+            }
+        }
+        return path;
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -42,7 +42,7 @@ internal static class PredictCommand
             int k = parsed.GetValue(top);
             var (one, truth, title) = image is null
                 ? FromSet(context, input, parsed.GetValue(data), parsed.GetValue(set)!, parsed.GetValue(index) ?? 0)
-                : FromPicture(context, input, image.FullName, parsed.GetValue(data), parsed.GetValue(invert));
+                : FromPicture(context, input, image, parsed.GetValue(data), parsed.GetValue(invert));
             Shape scores = input.Model.OutputShape(one.Shape);
             if (k < 1 || k > scores[^1])
             {
@@ -71,8 +71,9 @@ internal static class PredictCommand
         return (one, truth, $"image {i} of the {set} set, true class {truth} ({input.ClassName(truth)}):");
     }
 
-    private static (Tensor Image, int Truth, string Title) FromPicture(CliContext context, ModelInput input, string path, string? data, bool invert)
+    private static (Tensor Image, int Truth, string Title) FromPicture(CliContext context, ModelInput input, FileInfo picture, string? data, bool invert)
     {
+        string path = picture.FullName;
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"file not found: {path}", path);
@@ -85,7 +86,7 @@ internal static class PredictCommand
         Tensor one = ModelImage.Load(path, item[0], item[1], item[2], input.Mean, input.Std, invert);
         string kind = item[0] == 1 ? "gray" : "RGB";
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{path}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with mean {input.Mean:F4} and std {input.Std:F4}:");
+            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with mean {input.Mean:F4} and std {input.Std:F4}:");
         return (one, -1, title);
     }
 }

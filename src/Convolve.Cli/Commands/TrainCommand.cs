@@ -16,7 +16,7 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var o = new TrainOptions();
-        var command = new Command("train", "Train a model: live progress, evaluation after each epoch, last.safetensors (resumable) and best.safetensors in the output folder.");
+        var command = new Command("train", "Train a model: live progress, evaluation after each epoch, last.safetensors (resumable), best.safetensors, history.json, report.html and curves.png in the output folder.");
         o.AddTo(command);
         command.SetAction(parsed => Run(context, o.Read(parsed)));
         return command;
