@@ -39,24 +39,28 @@ internal static class PredictCommand
             {
                 throw new UserErrorException("give either a picture or --index, not both");
             }
-            int k = parsed.GetValue(top);
             var (one, truth, title) = image is null
                 ? FromSet(context, input, parsed.GetValue(data), parsed.GetValue(set)!, parsed.GetValue(index) ?? 0)
                 : FromPicture(context, input, image, parsed.GetValue(data), parsed.GetValue(invert));
-            Shape scores = input.Model.OutputShape(one.Shape);
-            if (k < 1 || k > scores[^1])
-            {
-                throw new UserErrorException($"--top must be in [1, {scores[^1]}] but got {k}");
-            }
-            Prediction prediction = Predictor.Predict(input.Model, one, k)[0];
-            context.Output.WriteLine(title);
-            foreach (var p in prediction.Top)
-            {
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Probability,8:P2}  {p.ClassIndex,2} {input.ClassName(p.ClassIndex)}{(p.ClassIndex == truth ? "  ✓" : "")}"));
-            }
+            Print(context.Output, input, one, truth, title, parsed.GetValue(top));
             return CliApp.Success;
         });
         return command;
+    }
+
+    private static void Print(TextWriter output, ModelInput input, Tensor one, int truth, string title, int k)
+    {
+        Shape scores = input.Model.OutputShape(one.Shape);
+        if (k < 1 || k > scores[^1])
+        {
+            throw new UserErrorException($"--top must be in [1, {scores[^1]}] but got {k}");
+        }
+        Prediction prediction = Predictor.Predict(input.Model, one, k)[0];
+        output.WriteLine(title);
+        foreach (var p in prediction.Top)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Probability,8:P2}  {p.ClassIndex,2} {input.ClassName(p.ClassIndex)}{(p.ClassIndex == truth ? "  ✓" : "")}"));
+        }
     }
 
     private static (Tensor Image, int Truth, string Title) FromSet(CliContext context, ModelInput input, string? data, string set, int i)
