@@ -38,7 +38,7 @@ public static class CliApp
         ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            string command = parsed.CommandResult.Command == root ? "convolve" : $"convolve {parsed.CommandResult.Command.Name}";
+            string command = string.Join(" ", CommandPath(parsed.CommandResult).Select(c => c == root ? "convolve" : c.Name));
             string messages = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal).TrimEnd('.') + ".").Distinct().Reverse());
             error.WriteLine($"convolve: {messages} See '{command} --help'.");
             return UserError;
@@ -89,6 +89,20 @@ public static class CliApp
             : $"{ConvolutionAlgorithms.EnvironmentVariable}={invalid}";
     }
 
+    /// <summary>The command and its parents, outermost first (<c>convolve visualize deconv</c>).</summary>
+    private static List<Command> CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var path = new List<Command>();
+        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
+        {
+            if (at is System.CommandLine.Parsing.CommandResult command)
+            {
+                path.Insert(0, command.Command);
+            }
+        }
+        return path;
+    }
+
     private static RootCommand BuildRoot(CliContext context)
     {
         var root = new RootCommand("convolve: a convolutional neural network engine in pure managed C#. Train, evaluate and inspect CNNs.");
@@ -100,6 +114,9 @@ public static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(VisualizeCommand.Create(context));
+        root.Subcommands.Add(ExplainCommand.Create(context));
+        root.Subcommands.Add(ReportCommand.Create(context));
         return root;
     }
 }

@@ -3,11 +3,12 @@ using Convolve.Data;
 using Convolve.Layers;
 using Convolve.Models;
 using Convolve.Serialization;
+using Convolve.Tensors;
 
 namespace Convolve.Cli;
 
-/// <summary>A saved model with what `convolve train` recorded beside it: normalisation and class names.</summary>
-internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames)
+/// <summary>A saved model with what `convolve train` recorded beside it: normalisation, class names and input shape.</summary>
+internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames, Shape? InputShape, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>Loads a model file (best.safetensors or last.safetensors) strictly, in evaluation mode.</summary>
     public static ModelInput Load(string path)
@@ -19,7 +20,7 @@ internal sealed record ModelInput(Layer Model, string Path, double Mean, double 
         string[] names = checkpoint.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? json)
             ? JsonSerializer.Deserialize<string[]>(json) ?? []
             : [];
-        return new ModelInput(model, path, mean, std, names);
+        return new ModelInput(model, path, mean, std, names, InputShapeOf(checkpoint.Metadata, path), checkpoint.Metadata);
     }
 
     /// <summary>The test set (or the training set) normalised as the model was trained.</summary>
@@ -31,6 +32,32 @@ internal sealed record ModelInput(Layer Model, string Path, double Mean, double 
         return data;
     }
 
+    /// <summary>
+    /// The shape of one input, [C, H, W]: as recorded at training time, or (for checkpoints written
+    /// before it was recorded) the shape of the test images found as <c>convolve train</c> finds them.
+    /// </summary>
+    public Shape ItemShape(string? directory, TextWriter log) =>
+        InputShape ?? TrainingData.Locate(directory, log).LoadTest().ItemShape;
+
     /// <summary>A class's display name.</summary>
     public string ClassName(int index) => index < ClassNames.Length ? ClassNames[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Shape? InputShapeOf(IReadOnlyDictionary<string, string> metadata, string path)
+    {
+        if (!metadata.TryGetValue(TrainingData.InputShapeKey, out string? json))
+        {
+            return null;
+        }
+        try
+        {
+            int[]? dimensions = JsonSerializer.Deserialize<int[]>(json);
+            return dimensions is { Length: > 0 } && dimensions.All(d => d > 0)
+                ? new Shape(dimensions)
+                : throw new UserErrorException($"{path}: the recorded input shape '{json}' is not a list of positive sizes");
+        }
+        catch (JsonException)
+        {
+            throw new UserErrorException($"{path}: the recorded input shape '{json}' is not a JSON list of sizes");
+        }
+    }
 }

@@ -13,6 +13,7 @@ internal static class TrainingData
     public const string MeanKey = "normalization_mean";
     public const string StdKey = "normalization_std";
     public const string ClassNamesKey = "class_names";
+    public const string InputShapeKey = "input_shape";
 
     private static readonly string[] FashionNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
@@ -58,11 +59,19 @@ internal static class TrainingData
         return (double.Parse(mean, CultureInfo.InvariantCulture), double.Parse(std, CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Metadata entries describing the normalisation and class names.</summary>
-    public static Dictionary<string, string> Describe(double mean, double std, string[] classNames) => new()
+    /// <summary>Metadata entries describing the normalisation, class names and (when given) the shape of one input, [C, H, W].</summary>
+    public static Dictionary<string, string> Describe(double mean, double std, string[] classNames, Shape? inputShape = null)
     {
-        [MeanKey] = mean.ToString("R", CultureInfo.InvariantCulture),
-        [StdKey] = std.ToString("R", CultureInfo.InvariantCulture),
-        [ClassNamesKey] = System.Text.Json.JsonSerializer.Serialize(classNames),
-    };
+        var metadata = new Dictionary<string, string>
+        {
+            [MeanKey] = mean.ToString("R", CultureInfo.InvariantCulture),
+            [StdKey] = std.ToString("R", CultureInfo.InvariantCulture),
+            [ClassNamesKey] = System.Text.Json.JsonSerializer.Serialize(classNames),
+        };
+        if (inputShape is not null)
+        {
+            metadata[InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(inputShape.ToArray());
+        }
+        return metadata;
+    }
 }

@@ -1,47 +1,96 @@
 using System.CommandLine;
 using System.Globalization;
 using Convolve.Data;
+using Convolve.Imaging;
 using Convolve.Tensors;
 using Convolve.Training;
 
 namespace Convolve.Cli.Commands;
 
-/// <summary><c>convolve predict MODEL --index I</c>: the top-k classes of one image of an IDX set, with probabilities.</summary>
+/// <summary>
+/// <c>convolve predict MODEL [IMAGE] [--index I]</c>: the top-k classes, with probabilities, of a
+/// picture file or of one image of an IDX set.
+/// </summary>
 internal static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
         var file = new Argument<FileInfo>("model") { Description = "A model saved by convolve train" };
-        var index = new Option<int>("--index", "-i") { Description = "Which image of the set (0-based)", DefaultValueFactory = _ => 0 };
+        var picture = new Argument<FileInfo?>("image")
+        {
+            Description = "A picture to classify (PNG, JPEG, …): resized to the model's input, gray or RGB as the model needs, normalised as in training",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var index = new Option<int?>("--index", "-i") { Description = "Which image of the set (0-based; default 0), when no picture is given" };
         var set = new Option<string>("--set") { Description = "test or train", DefaultValueFactory = _ => "test" };
         set.AcceptOnlyFromAmong("test", "train");
         var top = new Option<int>("--top", "-k") { Description = "How many classes to list", DefaultValueFactory = _ => 3 };
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
-        var command = new Command("predict", "Classify one image of an IDX set: the top-k classes with their probabilities.") { file, index, set, top, data };
+        var invert = new Option<bool>("--invert") { Description = "Use 1 − x for a picture: dark objects on a light ground, for a model trained on light objects on black (Fashion-MNIST, MNIST)" };
+        var command = new Command("predict", "Classify a picture file or one image of an IDX set: the top-k classes with their probabilities.")
+        {
+            file, picture, index, set, top, data, invert,
+        };
         command.SetAction(parsed =>
         {
             var input = ModelInput.Load(parsed.GetValue(file)!.FullName);
-            Dataset images = input.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train", context.Output);
-            int i = parsed.GetValue(index);
-            if (i < 0 || i >= images.Count)
+            FileInfo? image = parsed.GetValue(picture);
+            if (image is not null && parsed.GetValue(index) is not null)
             {
-                throw new UserErrorException($"--index must be in [0, {images.Count}) for the {parsed.GetValue(set)} set but got {i}");
+                throw new UserErrorException("give either a picture or --index, not both");
             }
-            int k = parsed.GetValue(top);
-            if (k < 1 || k > images.Classes)
-            {
-                throw new UserErrorException($"--top must be in [1, {images.Classes}] but got {k}");
-            }
-            var one = new Tensor(new Shape([1, .. images.ItemShape.Dimensions]), images.Images.Data.AsSpan(i * images.ItemShape.Size, images.ItemShape.Size).ToArray());
-            Prediction prediction = Predictor.Predict(input.Model, one, k)[0];
-            int truth = images.Labels[i];
-            context.Output.WriteLine($"image {i} of the {parsed.GetValue(set)} set, true class {truth} ({input.ClassName(truth)}):");
-            foreach (var p in prediction.Top)
-            {
-                context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Probability,8:P2}  {p.ClassIndex,2} {input.ClassName(p.ClassIndex)}{(p.ClassIndex == truth ? "  ✓" : "")}"));
-            }
+            var (one, truth, title) = image is null
+                ? FromSet(context, input, parsed.GetValue(data), parsed.GetValue(set)!, parsed.GetValue(index) ?? 0)
+                : FromPicture(context, input, image, parsed.GetValue(data), parsed.GetValue(invert));
+            Print(context.Output, input, one, truth, title, parsed.GetValue(top));
             return CliApp.Success;
         });
         return command;
+    }
+
+    private static void Print(TextWriter output, ModelInput input, Tensor one, int truth, string title, int k)
+    {
+        Shape scores = input.Model.OutputShape(one.Shape);
+        if (k < 1 || k > scores[^1])
+        {
+            throw new UserErrorException($"--top must be in [1, {scores[^1]}] but got {k}");
+        }
+        Prediction prediction = Predictor.Predict(input.Model, one, k)[0];
+        output.WriteLine(title);
+        foreach (var p in prediction.Top)
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {p.Probability,8:P2}  {p.ClassIndex,2} {input.ClassName(p.ClassIndex)}{(p.ClassIndex == truth ? "  ✓" : "")}"));
+        }
+    }
+
+    private static (Tensor Image, int Truth, string Title) FromSet(CliContext context, ModelInput input, string? data, string set, int i)
+    {
+        Dataset images = input.LoadData(data, set == "train", context.Output);
+        if (i < 0 || i >= images.Count)
+        {
+            throw new UserErrorException($"--index must be in [0, {images.Count}) for the {set} set but got {i}");
+        }
+        var one = new Tensor(new Shape([1, .. images.ItemShape.Dimensions]), images.Images.Data.AsSpan(i * images.ItemShape.Size, images.ItemShape.Size).ToArray());
+        int truth = images.Labels[i];
+        return (one, truth, $"image {i} of the {set} set, true class {truth} ({input.ClassName(truth)}):");
+    }
+
+    private static (Tensor Image, int Truth, string Title) FromPicture(CliContext context, ModelInput input, FileInfo picture, string? data, bool invert)
+    {
+        string path = picture.FullName;
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"file not found: {path}", path);
+        }
+        Shape item = input.ItemShape(data, context.Output);
+        if (item.Rank != 3)
+        {
+            throw new UserErrorException($"the model takes inputs {item}, not pictures [C, H, W]");
+        }
+        Tensor one = ModelImage.Load(path, item[0], item[1], item[2], input.Mean, input.Std, invert);
+        string kind = item[0] == 1 ? "gray" : "RGB";
+        string title = string.Create(CultureInfo.InvariantCulture,
+            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with mean {input.Mean:F4} and std {input.Std:F4}:");
+        return (one, -1, title);
     }
 }

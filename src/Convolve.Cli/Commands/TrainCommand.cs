@@ -16,7 +16,7 @@ internal static class TrainCommand
     public static Command Create(CliContext context)
     {
         var o = new TrainOptions();
-        var command = new Command("train", "Train a model: live progress, evaluation after each epoch, last.safetensors (resumable) and best.safetensors in the output folder.");
+        var command = new Command("train", "Train a model: live progress, evaluation after each epoch, last.safetensors (resumable), best.safetensors, history.json, report.html and curves.png in the output folder.");
         o.AddTo(command);
         command.SetAction(parsed => Run(context, o.Read(parsed)));
         return command;
@@ -51,10 +51,11 @@ internal static class TrainCommand
             loader.SetState(resumed.LoaderState);
             RandomSource.Global.SetState(resumed.GlobalRandomState);
         }
-        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes));
+        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes), train.ItemShape);
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         var checkpoints = new CheckpointCallback(request.Output, metadata);
         var output = new TrainingOutput(context);
+        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, resumed is null ? 0 : resumed.CompletedEpoch + 1);
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
         {
             Epochs = recipe.Epochs,
@@ -66,7 +67,7 @@ internal static class TrainCommand
             StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
             StartGlobalStep = resumed?.GlobalStep ?? 0,
             PreviousBestAccuracy = resumed?.BestAccuracy,
-            Callbacks = [output, checkpoints],
+            Callbacks = [output, checkpoints, record],
         });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
         if (resumed is not null)
@@ -78,6 +79,10 @@ internal static class TrainCommand
         context.Output.WriteLine(best is null
             ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
             : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
+        if (history.Epochs.Count > 0)
+        {
+            Report.TrainingReport.Build(checkpoints.Directory, null, (test, files.Description), null, context.Output).Commit(context.Output);
+        }
         return CliApp.Success;
     }
 }

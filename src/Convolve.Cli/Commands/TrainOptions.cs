@@ -27,7 +27,7 @@ internal sealed class TrainOptions
     private readonly Option<ulong> seed = new("--seed") { Description = "Seed of initialisation, shuffling, augmentation and dropout", DefaultValueFactory = _ => 1 };
     private readonly Option<int?> limit = new("--limit") { Description = "Train on the first N images only" };
     private readonly Option<int> threads = new("--threads", "-j") { Description = "Threads (results are reproducible for a seed and thread count)", DefaultValueFactory = _ => Environment.ProcessorCount };
-    private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for last.safetensors and best.safetensors (default runs/MODEL)" };
+    private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL)" };
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run whose checkpoints are in this folder (or this last.safetensors) exactly: every training option comes from the checkpoint, only --epochs (to extend it), --threads and --output apply" };
 
     public void AddTo(Command command)

@@ -33,11 +33,12 @@ public abstract class Activation : Layer
         ArgumentNullException.ThrowIfNull(input);
         var output = NewOutput(input.Shape, overwritten: true); // Apply writes every element
         Apply(input.Span, output.Span);
-        saved = IsTraining ? (BackwardUsesInput ? input : output) : null;
+        // Kept in evaluation mode too (a reference, no copy), so a frozen model can be differentiated.
+        saved = BackwardUsesInput ? input : output;
         return output;
     }
 
-    /// <summary>Shape [*] → [*]: the gradient with respect to the last training-mode input.</summary>
+    /// <summary>Shape [*] → [*]: the gradient with respect to the last input, in either mode.</summary>
     public override Tensor Backward(Tensor gradOutput)
     {
         Tensor cached = RequireCached(saved);

@@ -54,7 +54,7 @@ public sealed class AdaptiveAvgPool2d : Layer
         var output = NewOutput(OutputShape(input.Shape));
         Shape s = input.Shape;
         PoolingAdaptiveAverage.Forward(input.Span, output.Span, s[0] * s[1], s[2], s[3], OutputSize[0], OutputSize[1]);
-        cachedInputShape = IsTraining ? s : null;
+        cachedInputShape = s;
         return output;
     }
 

@@ -32,7 +32,7 @@ public abstract class AvgPoolNd : PoolingLayer
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => PoolingAverage.Forward(
             input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane), count, window, CountIncludePad));
-        cachedInputShape = IsTraining ? input.Shape : null;
+        cachedInputShape = input.Shape;
         return output;
     }
 

@@ -45,7 +45,7 @@ public abstract class ConvNd : ConvolutionBase
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
         Implementation(layout).Forward(input.Data, Weight.Value.Data, output.Data, layout);
         AddBias(output);
-        cachedInput = IsTraining ? input : null;
+        cachedInput = input; // in both modes: Backward works after an evaluation-mode Forward too, as in PyTorch
         return output;
     }
 

@@ -40,7 +40,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
         Implementation(layout).BackwardData(input.Data, Weight.Value.Data, output.Data, layout);
         AddBias(output);
-        cachedInput = IsTraining ? input : null;
+        cachedInput = input; // in both modes: Backward works after an evaluation-mode Forward too, as in PyTorch
         return output;
     }
 

@@ -13,6 +13,7 @@ public sealed class Dropout : Layer
 {
     private readonly RandomSource? random;
     private Tensor? mask;
+    private Shape? evaluatedShape;
     private readonly ReusedBuffers<Tensor> keptMasks = new(shape => new Tensor(shape), tensor => tensor.Shape);
 
     /// <summary>Creates the layer.</summary>
@@ -55,17 +56,27 @@ public sealed class Dropout : Layer
         if (!IsTraining)
         {
             mask = null;
+            evaluatedShape = input.Shape;
             return input;
         }
+        evaluatedShape = null;
         mask = DrawMask(input.Shape);
         var output = NewOutput(input.Shape);
         Elementwise.Map(new ElementwiseMultiply(), input.Span, mask.Span, output.Span);
         return output;
     }
 
-    /// <summary>Shape [*] → [*]: <c>gradInput = gradOutput ⊙ mask</c> with the mask of the last training-mode forward.</summary>
+    /// <summary>
+    /// Shape [*] → [*]: <c>gradInput = gradOutput ⊙ mask</c> with the mask of the last forward; after
+    /// an evaluation-mode forward (the identity) it returns gradOutput itself, as PyTorch's backward does.
+    /// </summary>
     public override Tensor Backward(Tensor gradOutput)
     {
+        if (evaluatedShape is not null)
+        {
+            RequireGradShape(gradOutput, evaluatedShape);
+            return gradOutput;
+        }
         Tensor cached = RequireCached(mask);
         RequireGradShape(gradOutput, cached.Shape);
         var gradInput = NewGradInput(cached.Shape);

@@ -69,7 +69,7 @@ public sealed class Flatten : Layer
     {
         ArgumentNullException.ThrowIfNull(input);
         Tensor output = input.Reshape(OutputShape(input.Shape));
-        savedInputShape = IsTraining ? input.Shape : null;
+        savedInputShape = input.Shape;
         return output;
     }
 

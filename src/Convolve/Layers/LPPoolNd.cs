@@ -51,16 +51,16 @@ public abstract class LPPoolNd : PoolingLayer
         ArgumentNullException.ThrowIfNull(input);
         var (outputShape, window) = Plan(input.Shape);
         var output = NewOutput(outputShape);
-        // Evaluation needs no averages after the root, so they are computed in the output itself.
-        Tensor average = IsTraining ? Scratch(keptAverages, outputShape) : output;
+        // The averages are kept apart from the output in both modes: backward needs them.
+        Tensor average = Scratch(keptAverages, outputShape);
         bool fused = NormType == 2 && PoolingAverage2x2.Applies(window);
         float[]? powers = fused ? null : Scratch(keptPowers, input.Shape).Data;
         int inPlane = window.InputPlane, outPlane = window.OutputPlane;
         ForEachPlaneBlock(Planes(input.Shape), input.Size, (first, count) => ForwardBlock(
             input.Data.AsSpan(first * inPlane, count * inPlane), powers is null ? default : powers.AsSpan(first * inPlane, count * inPlane),
             average.Data.AsSpan(first * outPlane, count * outPlane), output.Data.AsSpan(first * outPlane, count * outPlane), count, window));
-        cachedInput = IsTraining ? input : null;
-        cachedAverage = IsTraining ? average : null;
+        cachedInput = input;
+        cachedAverage = average;
         return output;
     }
 

@@ -4,7 +4,8 @@ namespace Convolve.Layers;
 
 /// <summary>
 /// One stage of a network with an explicit forward and backward pass.
-/// <see cref="Forward"/> computes the output and, in training mode, caches what backward needs;
+/// <see cref="Forward"/> computes the output and caches what backward needs (in evaluation mode too,
+/// as PyTorch, so a frozen model can be differentiated; convolutions still only in training mode);
 /// <see cref="Backward"/> adds into each <see cref="Parameter.Grad"/> and returns the gradient
 /// with respect to the input. <see cref="OutputShape"/> validates an input shape without allocating.
 /// </summary>
@@ -139,7 +140,7 @@ public abstract class Layer
         return buffer;
     }
 
-    /// <summary>Returns the value cached by the last training-mode forward, or explains that there is none.</summary>
+    /// <summary>Returns the value cached by the last forward, or explains that there is none.</summary>
     protected T RequireCached<T>(T? cached) where T : class =>
         cached ?? throw new InvalidOperationException($"{Name}.Backward needs a preceding Forward in training mode");
 

@@ -73,7 +73,7 @@ public sealed class Linear : Layer
         }
         Gemm.Multiply(false, true, rows, OutFeatures, InFeatures, 1f, input.Span, InFeatures,
             Weight.Value.Span, InFeatures, Bias is null ? 0f : 1f, output.Span, OutFeatures);
-        savedInput = IsTraining ? input : null;
+        savedInput = input;
         return output;
     }
 

@@ -54,8 +54,8 @@ public abstract class MaxPoolNd : PoolingLayer
             input.Data.AsSpan(first * inPlane, count * inPlane), output.Data.AsSpan(first * outPlane, count * outPlane),
             indices.Data.AsSpan(first * outPlane, count * outPlane), count, window));
         Indices = indices;
-        cachedInputShape = IsTraining ? input.Shape : null;
-        cachedIndices = IsTraining ? indices : null;
+        cachedInputShape = input.Shape;
+        cachedIndices = indices;
         return (output, indices);
     }
 

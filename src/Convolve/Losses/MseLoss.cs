@@ -15,9 +15,9 @@ public sealed class MseLoss
     /// <param name="reduction">Mean over every element (default) or sum.</param>
     public MseLoss(Reduction reduction = Reduction.Mean)
     {
-        if (!Enum.IsDefined(reduction))
+        if (reduction is not (Reduction.Mean or Reduction.Sum))
         {
-            throw new ArgumentException($"MseLoss: reduction must be Mean or Sum but got {(int)reduction}", nameof(reduction));
+            throw new ArgumentException($"MseLoss: reduction must be Mean or Sum but got {reduction}", nameof(reduction));
         }
         Reduction = reduction;
     }

@@ -8,4 +8,7 @@ public enum Reduction
 
     /// <summary>The sum.</summary>
     Sum,
+
+    /// <summary>No reduction: one loss per sample (cross-entropy's <c>ForwardPerSample</c>), as PyTorch's <c>reduction='none'</c>.</summary>
+    None,
 }

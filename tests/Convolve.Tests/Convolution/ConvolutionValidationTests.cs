@@ -1,6 +1,7 @@
 using Convolve.Kernels;
 using Convolve.Layers;
 using Convolve.Tensors;
+using Convolve.Tests.Testing;
 
 namespace Convolve.Tests.Convolution;
 
@@ -86,18 +87,29 @@ public class ConvolutionValidationTests
     }
 
     [Fact]
-    public void Backward_needs_a_training_forward_and_a_gradient_of_the_output_shape()
+    public void Backward_after_an_evaluation_forward_gives_the_training_gradients()
+    {
+        var input = Tensor.RandomNormal(new Shape(2, 2, 5, 5), 3);
+        var gradOutput = Tensor.RandomNormal(new Shape(2, 3, 3, 3), 4);
+        var trained = new Conv2d(2, 3, 3, random: new RandomSource(5));
+        var frozen = new Conv2d(2, 3, 3, random: new RandomSource(5));
+        frozen.Eval();
+        trained.Forward(input);
+        frozen.Forward(input);
+        TensorAssert.Identical(trained.Backward(gradOutput).Data, frozen.Backward(gradOutput).Data, "gradInput");
+        TensorAssert.Identical(trained.Weight.Grad.Data, frozen.Weight.Grad.Data, "gradWeight");
+    }
+
+    [Fact]
+    public void Backward_needs_a_forward_and_a_gradient_of_the_output_shape()
     {
         var layer = new Conv2d(2, 3, 3, random: Random);
-        AssertState(() => layer.Backward(Tensor.Zeros(1, 3, 2, 2)), "Conv2d.Backward needs a preceding Forward in training mode");
+        AssertState(() => layer.Backward(Tensor.Zeros(1, 3, 2, 2)), "Conv2d.Backward needs a preceding Forward");
         layer.Forward(Tensor.Zeros(1, 2, 5, 5));
         AssertMessage(() => layer.Backward(Tensor.Zeros(1, 3, 2, 2)), "Conv2d.Backward expected gradOutput [1, 3, 3, 3] but got [1, 3, 2, 2]");
-        layer.Eval();
-        layer.Forward(Tensor.Zeros(1, 2, 5, 5));
-        AssertState(() => layer.Backward(Tensor.Zeros(1, 3, 3, 3)), "Conv2d.Backward needs a preceding Forward in training mode");
 
         var transposed = new ConvTranspose2d(2, 3, 3, stride: 2, random: Random);
-        AssertState(() => transposed.Backward(Tensor.Zeros(1, 3, 7, 7)), "ConvTranspose2d.Backward needs a preceding Forward in training mode");
+        AssertState(() => transposed.Backward(Tensor.Zeros(1, 3, 7, 7)), "ConvTranspose2d.Backward needs a preceding Forward");
         transposed.Forward(Tensor.Zeros(1, 2, 3, 3));
         AssertMessage(() => transposed.Backward(Tensor.Zeros(1, 3, 6, 6)), "ConvTranspose2d.Backward expected gradOutput [1, 3, 7, 7] but got [1, 3, 6, 6]");
     }

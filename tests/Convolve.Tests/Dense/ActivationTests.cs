@@ -76,14 +76,22 @@ public class ActivationTests
     }
 
     [Fact]
-    public void Eval_mode_forward_caches_nothing_so_backward_explains()
+    public void Eval_mode_backward_equals_training_mode_backward_and_backward_first_explains()
     {
+        var input = Tensor.RandomNormal(new Shape(3, 5), 4);
+        var gradOutput = Tensor.RandomNormal(new Shape(3, 5), 5);
         var layer = new Tanh();
+        float[] training = layer.Backward(GradAfter(layer, input, gradOutput)).Data;
         layer.Eval();
-        layer.Forward(Tensor.Zeros(2, 2));
-        var ex = Assert.Throws<InvalidOperationException>(() => layer.Backward(Tensor.Zeros(2, 2)));
-        Assert.Contains("Tanh.Backward needs a preceding Forward in training mode", ex.Message, StringComparison.Ordinal);
-        Assert.Throws<InvalidOperationException>(() => new ReLU().Backward(Tensor.Zeros(2, 2)));
+        Assert.Equal(training, layer.Backward(GradAfter(layer, input, gradOutput)).Data);
+        var ex = Assert.Throws<InvalidOperationException>(() => new ReLU().Backward(Tensor.Zeros(2, 2)));
+        Assert.Contains("ReLU.Backward needs a preceding Forward", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static Tensor GradAfter(Layer layer, Tensor input, Tensor gradOutput)
+    {
+        layer.Forward(input);
+        return gradOutput;
     }
 
     [Fact]

@@ -122,7 +122,7 @@ public class CrossEntropyLossTests
     [Fact]
     public void Unknown_reduction_and_backward_before_forward_are_refused()
     {
-        Assert.Contains("reduction must be Mean or Sum but got 7", Assert.Throws<ArgumentException>(() => new CrossEntropyLoss((Reduction)7)).Message, StringComparison.Ordinal);
+        Assert.Contains("reduction must be Mean, Sum or None but got 7", Assert.Throws<ArgumentException>(() => new CrossEntropyLoss((Reduction)7)).Message, StringComparison.Ordinal);
         Assert.Contains("needs a preceding Forward", Assert.Throws<InvalidOperationException>(() => new CrossEntropyLoss().Backward()).Message, StringComparison.Ordinal);
     }
 

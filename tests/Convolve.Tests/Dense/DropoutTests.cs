@@ -84,7 +84,7 @@ public class DropoutTests
     }
 
     [Fact]
-    public void Backward_needs_a_training_forward_and_a_matching_gradient()
+    public void Backward_needs_a_forward_and_a_matching_gradient()
     {
         var layer = new Dropout();
         Assert.Throws<InvalidOperationException>(() => layer.Backward(Tensor.Zeros(4)));
@@ -93,7 +93,17 @@ public class DropoutTests
         Assert.Contains("expected gradOutput [4] but got [5]", ex.Message, StringComparison.Ordinal);
         layer.Eval();
         layer.Forward(Tensor.Zeros(4));
-        Assert.Throws<InvalidOperationException>(() => layer.Backward(Tensor.Zeros(4)));
+        Assert.Throws<ArgumentException>(() => layer.Backward(Tensor.Zeros(5)));
+    }
+
+    [Fact]
+    public void Eval_mode_backward_is_the_identity_as_its_forward()
+    {
+        var layer = new Dropout(0.9f, new RandomSource(1));
+        layer.Eval();
+        layer.Forward(Input(10));
+        var gradOutput = Input(10);
+        Assert.Same(gradOutput, layer.Backward(gradOutput));
     }
 }
 

@@ -139,13 +139,13 @@ public class MaxPoolTests
     }
 
     [Fact]
-    public void Backward_needs_a_training_mode_forward_and_the_output_shape()
+    public void Backward_needs_a_forward_in_either_mode_and_the_output_shape()
     {
         var pool = new MaxPool2d(2);
         Assert.Throws<InvalidOperationException>(() => pool.Backward(Tensor.Zeros(1, 1, 1, 1)));
         pool.Eval();
-        pool.Forward(Tensor.Zeros(1, 1, 2, 2));
-        Assert.Throws<InvalidOperationException>(() => pool.Backward(Tensor.Zeros(1, 1, 1, 1)));
+        pool.Forward(Tensor.FromArray([1f, 4f, 3f, 2f], 1, 1, 2, 2));
+        Assert.Equal([0f, 5f, 0f, 0f], pool.Backward(Tensor.FromArray([5f], 1, 1, 1, 1)).Data);
         pool.Train();
         pool.Forward(Tensor.Zeros(1, 1, 2, 2));
         var ex = Assert.Throws<ArgumentException>(() => pool.Backward(Tensor.Zeros(1, 1, 2, 2)));

@@ -1,0 +1,25 @@
+using Convolve.Cli;
+using Convolve.Models;
+using Convolve.Tensors;
+
+namespace Convolve.Tests.Visualization;
+
+/// <summary>A seeded, untrained fashion-cnn saved as convolve train saves a model (normalisation, class names, input shape), in a temporary folder.</summary>
+public sealed class SavedModel : IDisposable
+{
+    public SavedModel()
+    {
+        Folder = Directory.CreateTempSubdirectory("convolve-visualize-").FullName;
+        Path = System.IO.Path.Combine(Folder, "model.safetensors");
+        string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+        Model.Save(Path, ModelZoo.Create("fashion-cnn", random: new RandomSource(42)), TrainingData.Describe(Mean, Std, names, new Shape(1, 28, 28)));
+    }
+
+    public const double Mean = 0.286, Std = 0.353;
+
+    public string Folder { get; }
+
+    public string Path { get; }
+
+    public void Dispose() => Directory.Delete(Folder, recursive: true);
+}
