@@ -114,7 +114,7 @@ public partial class FuzzTests(ITestOutputHelper output)
         {
             Assert.Fail($"{where()}: tensors hold {covered} bytes but the data section has {dataLength}");
         }
-        var content = CheckpointContent.Prepare(checkpoint.Tensors, checkpoint.Metadata, refuseNonFinite: false);
+        var content = CheckpointContent.Prepare(checkpoint.Tensors, checkpoint.Metadata, refuseNonFinite: false, checksums: checkpoint.IsVerified);
         var stream = new MemoryStream();
         SafetensorsEncoder.Write(stream, SafetensorsEncoder.EncodeHeader(content), content);
         var again = CheckpointReader.Load(new MemoryStream(stream.ToArray()), "fuzz-round-trip.ckpt");
@@ -143,6 +143,7 @@ public partial class FuzzTests(ITestOutputHelper output)
                 TensorData.Create("empty", new Shape(0, 2), ReadOnlySpan<float>.Empty),
             ], metadata),
             Encode([TensorData.Create("w", new Shape(4), [1f, 2f, 3f, 4f])], null),
+            Encode([TensorData.Create("w", new Shape(2, 2), [1f, 2f, 3f, 4f]), TensorData.Create("n", new Shape(1), [7L])], metadata, checksums: true),
             Encode([], new Dictionary<string, string> { ["note"] = "no tensors, é 😀" }),
             Encode([TensorData.Create("a", new Shape(4), new byte[] { 1, 2, 3, 4 }), TensorData.Create("b", new Shape(6), new byte[6])], metadata),
             CraftedFile.WithEntries(
@@ -151,9 +152,11 @@ public partial class FuzzTests(ITestOutputHelper output)
         ];
     }
 
-    private static byte[] Encode(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata)
+    // Most bases have no checksums, as files of other writers, so that mutations reach every rule
+    // behind them; one has checksums, so that the fuzz also exercises their verification.
+    private static byte[] Encode(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata, bool checksums = false)
     {
-        var content = CheckpointContent.Prepare(tensors, metadata, refuseNonFinite: true);
+        var content = CheckpointContent.Prepare(tensors, metadata, refuseNonFinite: true, checksums);
         var stream = new MemoryStream();
         SafetensorsEncoder.Write(stream, SafetensorsEncoder.EncodeHeader(content), content);
         return stream.ToArray();
