@@ -56,14 +56,17 @@ public sealed class Dataset
     /// <summary>The shape of one item, <c>[C, H, W]</c>.</summary>
     public Shape ItemShape => new(Images.Shape.Dimensions[1..]);
 
-    /// <summary>The mean subtracted by <see cref="Normalize"/> (0 until it is called).</summary>
+    /// <summary>The mean subtracted by <see cref="Normalize(double, double)"/> (0 until it is called).</summary>
     public double NormalizationMean { get; private set; }
 
-    /// <summary>The standard deviation divided by in <see cref="Normalize"/> (1 until it is called).</summary>
+    /// <summary>The standard deviation divided by in <see cref="Normalize(double, double)"/> (1 until it is called).</summary>
     public double NormalizationStd { get; private set; } = 1;
 
-    /// <summary>Whether <see cref="Normalize"/> has been applied.</summary>
+    /// <summary>Whether <see cref="Normalize(double, double)"/> has been applied.</summary>
     public bool IsNormalized { get; private set; }
+
+    /// <summary>The normalisation applied to the images, <see cref="InputNormalization.None"/> until one is.</summary>
+    public InputNormalization Normalization => IsNormalized ? new InputNormalization(NormalizationMean, NormalizationStd) : InputNormalization.None;
 
     /// <summary>The value a black (zero) source pixel has now: 0, or −mean/std once normalised.</summary>
     public float ZeroPixelValue => (0f - (float)NormalizationMean) / (float)NormalizationStd;
@@ -114,6 +117,14 @@ public sealed class Dataset
             squares += d * d;
         }
         return (mean, Math.Sqrt(squares / values.Length));
+    }
+
+    /// <summary>Applies <paramref name="normalization"/>; see <see cref="Normalize(double, double)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The data set is already normalised.</exception>
+    public void Normalize(InputNormalization normalization)
+    {
+        ArgumentNullException.ThrowIfNull(normalization);
+        Normalize(normalization.Mean, normalization.Std);
     }
 
     /// <summary>
