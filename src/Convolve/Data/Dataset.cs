@@ -76,8 +76,7 @@ public sealed class Dataset
     /// <c>[N, H, W]</c> becomes <c>[N, 1, H, W]</c>, rank 4 is read as <c>[N, C, H, W]</c>) and an IDX
     /// label file (integer types, rank 1), raw or gzip, and checks that they agree.
     /// </summary>
-    /// <exception cref="IdxFormatException">A file breaks the format, or a label is outside [0, <paramref name="classes"/>).</exception>
-    /// <exception cref="InvalidDataException">The files hold different numbers of items.</exception>
+    /// <exception cref="IdxFormatException">A file breaks the format, a label is outside [0, <paramref name="classes"/>), or the files hold different numbers of items.</exception>
     public static Dataset FromIdx(string imagesPath, string labelsPath, int classes = 10)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
@@ -90,8 +89,8 @@ public sealed class Dataset
         var images = DatasetFile.ReadImages(imagesPath);
         if (images.Shape[0] != labels.Length)
         {
-            throw new InvalidDataException(
-                $"{imagesPath} holds {images.Shape[0]} images but {labelsPath} holds {labels.Length} labels; they must be the same data set");
+            throw new IdxFormatException(
+                $"{imagesPath} holds {images.Shape[0]:N0} images but {labelsPath} holds {labels.Length:N0} labels; they must be the same data set");
         }
         return new Dataset(images, labels, classes);
     }

@@ -19,6 +19,9 @@ public sealed record DatasetFiles(string TrainImages, string TrainLabels, string
             + "for the full set run 'apt-get install dataset-fashion-mnist' or pass --data DIR",
     };
 
+    /// <summary>The names, sizes and CRC-64s of the four files (reads them).</summary>
+    public DatasetFingerprint Fingerprint() => DatasetFingerprint.Of(this);
+
     /// <summary>Loads the training set (10 classes).</summary>
     public Dataset LoadTrain() => Dataset.FromIdx(TrainImages, TrainLabels);
 
