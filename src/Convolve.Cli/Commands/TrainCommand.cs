@@ -24,38 +24,18 @@ internal static class TrainCommand
 
     private static int Run(CliContext context, TrainRequest request)
     {
-        TrainRecipe recipe = request.Recipe;
-        TrainingCheckpoint? resumed = request.ResumeFrom is null ? null : TrainingCheckpoint.Load(request.ResumeFrom);
-        if (resumed is not null)
-        {
-            string stored = resumed.Metadata.GetValueOrDefault(TrainRecipe.MetadataKey)
-                ?? throw new UserErrorException($"{request.ResumeFrom} has no training recipe; it was not written by 'convolve train'");
-            TrainRecipe original = TrainRecipe.FromJson(stored, request.ResumeFrom!);
-            recipe = original with { Epochs = request.Epochs ?? original.Epochs };
-        }
-        Gemm.MaxThreads = request.Threads;
-        DatasetFiles files = TrainingData.Locate(recipe.Data, context.Output);
-        Dataset train = TrainingData.Take(files.LoadTrain(), recipe.Limit);
-        Dataset test = files.LoadTest();
-        var (mean, std) = resumed is null ? train.ComputeMeanStd() : TrainingData.NormalizationOf(resumed.Metadata, request.ResumeFrom!);
-        train.Normalize(mean, std);
-        test.Normalize(mean, std);
-
+        TrainPlan plan = TrainPlan.Prepare(request);
+        TrainRecipe recipe = plan.Recipe;
+        plan.Notes.ForEach(context.Output.WriteLine);
+        Gemm.MaxThreads = plan.Threads;
+        var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
-        Layer model = resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
+        Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
         var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(2, true) : null);
-        if (resumed is not null)
-        {
-            optimizer.LoadState(resumed.OptimizerState);
-            loader.SetState(resumed.LoaderState);
-            RandomSource.Global.SetState(resumed.GlobalRandomState);
-        }
-        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes));
-        metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
-        var checkpoints = new CheckpointCallback(request.Output, metadata);
+        var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, train, normalization));
         var output = new TrainingOutput(context);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
+        var options = new TrainerOptions
         {
             Epochs = recipe.Epochs,
             Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
@@ -63,21 +43,75 @@ internal static class TrainCommand
             // Evaluating in batches of the training size lets every layer keep its one set of
             // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
             EvaluationBatchSize = recipe.BatchSize,
-            StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
-            StartGlobalStep = resumed?.GlobalStep ?? 0,
-            PreviousBestAccuracy = resumed?.BestAccuracy,
             Callbacks = [output, checkpoints],
-        });
-        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
-        if (resumed is not null)
+        };
+        options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
+        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
+        PrepareFolder(context, plan, checkpoints);
+        TrainingHistory history;
+        try
         {
-            context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");
+            history = output.Run(() => trainer.Fit(loader, test, output));
         }
-        TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
-        EpochReport? best = history.Best;
-        context.Output.WriteLine(best is null
-            ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
-            : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
+        catch
+        {
+            plan.Folder.RemoveCreated();
+            throw;
+        }
+        context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
         return CliApp.Success;
+    }
+
+    private static (Dataset Train, Dataset Test, InputNormalization Normalization) LoadData(TrainPlan plan)
+    {
+        Dataset train = TrainingData.Take(plan.Files.LoadTrain(), plan.Recipe.Limit);
+        Dataset test = plan.Files.LoadTest();
+        InputNormalization normalization = plan.Resumed is null
+            ? TrainingData.NormalizationOf(train, plan.Files.TrainImages)
+            : plan.Resumed.Normalization ?? throw new UserErrorException($"--resume: {plan.Resumed.Source} does not record its input normalisation; start a new run");
+        train.Normalize(normalization);
+        test.Normalize(normalization);
+        return (train, test, normalization);
+    }
+
+    private static Dictionary<string, string> Metadata(TrainPlan plan, Dataset train, InputNormalization normalization)
+    {
+        var metadata = ModelMetadata.Describe(normalization, TrainingData.ClassNames(plan.Files, train.Classes));        metadata[TrainRecipe.MetadataKey] = plan.Recipe.ToJson();
+        if (plan.Resumed?.Metadata.GetValueOrDefault(CheckpointCallback.RunIdKey) is { } runId)
+        {
+            metadata[CheckpointCallback.RunIdKey] = runId;
+        }
+        return metadata;
+    }
+
+    /// <summary>Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.</summary>
+    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints)
+    {
+        plan.Folder.Create();
+        if (plan.Resumed is null)
+        {
+            return;
+        }
+        context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {plan.Resumed.Source}");
+        string best = Path.Combine(plan.ResumeFolder!, "best.safetensors");
+        if (!InputFiles.SameFile(plan.ResumeFolder!, plan.Folder.FullPath) && File.Exists(best))
+        {
+            File.Copy(best, checkpoints.BestPath, overwrite: true);
+        }
+        if (checkpoints.Recover() is { } repaired)
+        {
+            context.Output.WriteLine(repaired);
+        }
+    }
+
+    private static string Summary(TrainingHistory history, TrainingCheckpoint? resumed, CheckpointCallback checkpoints)
+    {
+        if (history.Best is { } best)
+        {
+            return $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}";
+        }
+        string when = resumed?.BestEpoch is int epoch ? $"after epoch {epoch + 1}, before this resume" : "in an earlier part of the run";
+        return $"best test accuracy {resumed?.BestAccuracy:P2} {when}: {checkpoints.BestPath}";
     }
 }

@@ -15,6 +15,7 @@ public sealed record DatasetFiles(string TrainImages, string TrainLabels, string
         DatasetSource.Explicit => $"data from {DirectoryPath} (given with --data)",
         DatasetSource.Environment => $"data from {DirectoryPath} (from ${DatasetLocator.EnvironmentVariable})",
         DatasetSource.System => $"Fashion-MNIST from {DirectoryPath} (Debian package dataset-fashion-mnist)",
+        DatasetSource.Recorded => $"data from {DirectoryPath} (the run's own, as its checkpoint records)",
         _ => $"the bundled Fashion-MNIST sample in {DirectoryPath} (5,000 training and 1,000 test images); "
             + "for the full set run 'apt-get install dataset-fashion-mnist' or pass --data DIR",
     };
