@@ -44,11 +44,12 @@ internal sealed class TrainPlan
     {
         var (recipe, resumed, resumeFolder) = ResolveRecipe(request);
         RunFolder folder = ResolveFolder(request, recipe, resumeFolder);
-        var notes = new List<string>();
-        var (files, fingerprint) = ResolveData(request, recipe, resumed, notes);
-        recipe = recipe with { Data = files.DirectoryPath, DataFingerprint = fingerprint };
+        DatasetFiles files = resumed is null || request.Data is not null ? TrainingData.Locate(request.Data) : RecordedData(recipe);
+        CheckPause(request.PauseAfter, recipe, resumed);
         var (train, test) = CheckSizes(recipe, files);
         CheckMemory(recipe, resumed, train, test);
+        var notes = new List<string> { $"data: {files.Description}" };
+        recipe = recipe with { Data = files.DirectoryPath, DataFingerprint = CheckFingerprint(request, recipe, resumed, files, notes) };
         folder.RequireWritable();
         var plan = new TrainPlan(recipe, resumed, resumeFolder, files, train, folder, request.Threads ?? Gemm.MaxThreads);
         plan.Notes.AddRange(notes);
@@ -64,7 +65,7 @@ internal sealed class TrainPlan
         if (request.RecipeOptionsGiven.Count > 0)
         {
             throw new UserErrorException(
-                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads and --output may be given");
+                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output and --pause-after may be given");
         }
         string path = Directory.Exists(request.ResumeFrom) ? Path.Combine(request.ResumeFrom, "last.safetensors") : request.ResumeFrom;
         var resumed = TrainingCheckpoint.Load(InputFiles.RequireFile(path, "--resume"));
@@ -79,6 +80,15 @@ internal sealed class TrainPlan
             throw new UserErrorException($"{asked}; pass --epochs with more than {done} to extend it");
         }
         return (original with { Epochs = epochs }, resumed, Path.GetDirectoryName(Path.GetFullPath(path))!);
+    }
+
+    private static void CheckPause(int? pauseAfter, TrainRecipe recipe, TrainingCheckpoint? resumed)
+    {
+        int done = resumed is null ? 0 : resumed.CompletedEpoch + 1;
+        if (pauseAfter is int pause && (pause <= done || pause >= recipe.Epochs))
+        {
+            throw new UserErrorException($"--pause-after {pause} must be after the {done} epoch{(done == 1 ? "" : "s")} done and before the run's {recipe.Epochs}");
+        }
     }
 
     private static RunFolder ResolveFolder(TrainRequest request, TrainRecipe recipe, string? resumeFolder)
@@ -97,10 +107,9 @@ internal sealed class TrainPlan
         return folder;
     }
 
-    private static (DatasetFiles Files, DatasetFingerprint Fingerprint) ResolveData(TrainRequest request, TrainRecipe recipe, TrainingCheckpoint? resumed, List<string> notes)
+    /// <summary>The data's fingerprint; a resume on data other than the run's is refused unless --data asks for them.</summary>
+    private static DatasetFingerprint CheckFingerprint(TrainRequest request, TrainRecipe recipe, TrainingCheckpoint? resumed, DatasetFiles files, List<string> notes)
     {
-        DatasetFiles files = resumed is null || request.Data is not null ? TrainingData.Locate(request.Data) : RecordedData(recipe);
-        notes.Add($"data: {files.Description}");
         DatasetFingerprint fingerprint = files.Fingerprint();
         string? difference = resumed is null || recipe.DataFingerprint is null ? null : fingerprint.DifferenceFrom(recipe.DataFingerprint);
         if (difference is not null && request.Data is null)
@@ -111,7 +120,7 @@ internal sealed class TrainPlan
         {
             notes.Add($"data: not the data the run trained on ({difference}); resuming on them as --data asks");
         }
-        return (files, fingerprint);
+        return fingerprint;
     }
 
     private static DatasetFiles RecordedData(TrainRecipe recipe)

@@ -43,23 +43,26 @@ internal static class TrainCommand
             // Evaluating in batches of the training size lets every layer keep its one set of
             // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
             EvaluationBatchSize = recipe.BatchSize,
-            Callbacks = [output, checkpoints],
+            Callbacks = request.PauseAfter is int pause ? [output, checkpoints, new TrainingPause(pause)] : [output, checkpoints],
         };
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
         PrepareFolder(context, plan, checkpoints);
-        TrainingHistory history;
         try
         {
-            history = output.Run(() => trainer.Fit(loader, test, output));
+            TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+            context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
+        }
+        catch (TrainingPause.PausedException paused)
+        {
+            context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {checkpoints.Directory}");
         }
         catch
         {
             plan.Folder.RemoveCreated();
             throw;
         }
-        context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
         return CliApp.Success;
     }
 

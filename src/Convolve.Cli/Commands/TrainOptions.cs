@@ -12,8 +12,9 @@ namespace Convolve.Cli.Commands;
 /// <param name="Epochs">--epochs, or null when not given.</param>
 /// <param name="Data">--data, or null when not given.</param>
 /// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
+/// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
 internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
-    IReadOnlyList<string> RecipeOptionsGiven);
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter);
 
 /// <summary>
 /// The options of <c>convolve train</c>. The defaults are the recipe of the README's headline
@@ -41,13 +42,14 @@ internal sealed class TrainOptions
     private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores)", min: 1, max: Environment.ProcessorCount, alias: "-j");
     private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for last.safetensors and best.safetensors (default runs/MODEL; with --resume, the run's folder)" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace a run already in the output folder (otherwise refused)" };
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads and --output may be given" };
+    private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output and --pause-after may be given" };
 
     private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit];
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[.. RecipeOptions, data, epochs, threads, output, overwrite, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, data, epochs, threads, output, overwrite, pauseAfter, resume])
         {
             command.Options.Add(option);
         }
@@ -67,6 +69,6 @@ internal sealed class TrainOptions
             parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit));
         var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), parsed.GetValue(threads),
-            parsed.GetValue(epochs), parsed.GetValue(data), given);
+            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter));
     }
 }
