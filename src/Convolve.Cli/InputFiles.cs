@@ -3,7 +3,10 @@ namespace Convolve.Cli;
 /// <summary>Checks of the files a command reads and writes, made before any work starts.</summary>
 internal static class InputFiles
 {
-    /// <summary>The full path of an existing file given as <paramref name="what"/>; a folder or a missing path is a user error.</summary>
+    /// <summary>
+    /// An existing file given as <paramref name="what"/>, as messages show it (relative to the working
+    /// directory when below it); a folder or a missing path is a user error.
+    /// </summary>
     public static string RequireFile(string path, string what)
     {
         string full = Path.GetFullPath(path);
@@ -15,7 +18,7 @@ internal static class InputFiles
         {
             throw new UserErrorException($"{what} {path} does not exist");
         }
-        return full;
+        return CliPaths.Shown(full);
     }
 
     /// <summary>

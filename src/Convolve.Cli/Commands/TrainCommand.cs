@@ -47,7 +47,7 @@ internal static class TrainCommand
         };
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
-        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Gemm.MaxThreads} threads, SIMD {Simd.Level}");
+        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Gemm.MaxThreads} thread{(Gemm.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
         PrepareFolder(context, plan, checkpoints);
         try
         {
@@ -56,7 +56,7 @@ internal static class TrainCommand
         }
         catch (TrainingPause.PausedException paused)
         {
-            context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {checkpoints.Directory}");
+            context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
         }
         catch
         {
@@ -96,7 +96,7 @@ internal static class TrainCommand
         {
             return;
         }
-        context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {plan.Resumed.Source}");
+        context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {CliPaths.Shown(plan.Resumed.Source)}");
         string best = Path.Combine(plan.ResumeFolder!, "best.safetensors");
         if (!InputFiles.SameFile(plan.ResumeFolder!, plan.Folder.FullPath) && File.Exists(best))
         {
@@ -112,9 +112,9 @@ internal static class TrainCommand
     {
         if (history.Best is { } best)
         {
-            return $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}";
+            return $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {CliPaths.Shown(checkpoints.BestPath)}";
         }
         string when = resumed?.BestEpoch is int epoch ? $"after epoch {epoch + 1}, before this resume" : "in an earlier part of the run";
-        return $"best test accuracy {resumed?.BestAccuracy:P2} {when}: {checkpoints.BestPath}";
+        return $"best test accuracy {resumed?.BestAccuracy:P2} {when}: {CliPaths.Shown(checkpoints.BestPath)}";
     }
 }

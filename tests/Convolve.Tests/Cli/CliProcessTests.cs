@@ -40,7 +40,7 @@ public sealed class CliProcessTests : IDisposable
         var result = CliProcess.Run(new Dictionary<string, string> { ["CONVOLVE_THREADS"] = "1" },
             "train", "--model", "lenet5", "--data", DatasetLocator.SampleDirectory, "--limit", "64", "--epochs", "1", "-o", Path.Combine(folder, "run"));
         Assert.True(result.ExitCode == 0, result.Error);
-        Assert.Contains("; 1 threads, SIMD", result.Output, StringComparison.Ordinal);
+        Assert.Contains("; 1 thread, SIMD", result.Output, StringComparison.Ordinal);
         Assert.Contains("threads: 1 of", CliProcess.Run(new Dictionary<string, string> { ["CONVOLVE_THREADS"] = "1" }, "info").Output, StringComparison.Ordinal);
     }
 

@@ -38,7 +38,7 @@ public sealed class CliResumeTests : IDisposable
             string said = part.StandardOutput.ReadToEnd();
             part.WaitForExit();
             Assert.True(part.ExitCode == 0, part.StandardError.ReadToEnd());
-            Assert.Contains($"paused after epoch 1 of 3; continue with: convolve train --resume {Path.Combine(first, "run")}", said, StringComparison.Ordinal);
+            Assert.Contains("paused after epoch 1 of 3; continue with: convolve train --resume run", said, StringComparison.Ordinal);
         }
         string run = Path.Combine(first, "run");
         var recorded = TrainRecipeOf(Path.Combine(run, "last.safetensors"));

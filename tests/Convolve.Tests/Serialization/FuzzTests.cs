@@ -10,8 +10,9 @@ namespace Convolve.Tests.Serialization;
 /// Seeded fuzzing of the reader: mutated valid files must either fail with
 /// <see cref="CheckpointFormatException"/> (and nothing else) or load into a checkpoint that
 /// accounts for every data byte and round-trips unchanged. The inspector must agree with the
-/// reader on every case. Set <c>CONVOLVE_FUZZ_CASES</c> for a long run and
-/// <c>CONVOLVE_FUZZ_SEED</c> to change or replay the seed; every failure names seed and case.
+/// reader on every case. Set <c>CONVOLVE_FUZZ_MUTANTS</c> (or <c>CONVOLVE_FUZZ_CASES</c>) above
+/// the default for a long run, as for the fuzz tests in Fuzzing/, and <c>CONVOLVE_FUZZ_SEED</c> to
+/// change or replay the seed; every failure names seed and case.
 /// </summary>
 public partial class FuzzTests(ITestOutputHelper output)
 {
@@ -21,7 +22,7 @@ public partial class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_files_load_consistently_or_fail_with_a_format_error_only()
     {
-        int cases = (int)ReadSetting("CONVOLVE_FUZZ_CASES", DefaultCases);
+        int cases = (int)Math.Max(ReadSetting("CONVOLVE_FUZZ_CASES", DefaultCases), ReadSetting("CONVOLVE_FUZZ_MUTANTS", DefaultCases));
         ulong seed = ReadSetting("CONVOLVE_FUZZ_SEED", DefaultSeed);
         byte[][] bases = FuzzBases();
         int loaded = 0;
