@@ -35,16 +35,8 @@ internal static class TrainCommand
         var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(2, true) : null);
         var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, train, normalization));
         var output = new TrainingOutput(context);
-        var options = new TrainerOptions
-        {
-            Epochs = recipe.Epochs,
-            Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
-            ClipGradNorm = recipe.ClipGradNorm,
-            // Evaluating in batches of the training size lets every layer keep its one set of
-            // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
-            EvaluationBatchSize = recipe.BatchSize,
-            Callbacks = request.PauseAfter is int pause ? [output, checkpoints, new TrainingPause(pause)] : [output, checkpoints],
-        };
+        ITrainingCallback[] callbacks = request.PauseAfter is int pause ? [output, checkpoints, new TrainingPause(pause)] : [output, checkpoints];
+        var options = Options(recipe, loader, callbacks);
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Gemm.MaxThreads} thread{(Gemm.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
@@ -65,6 +57,17 @@ internal static class TrainCommand
         }
         return CliApp.Success;
     }
+
+    private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()
+    {
+        Epochs = recipe.Epochs,
+        Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
+        ClipGradNorm = recipe.ClipGradNorm,
+        // Evaluating in batches of the training size lets every layer keep its one set of
+        // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
+        EvaluationBatchSize = recipe.BatchSize,
+        Callbacks = callbacks,
+    };
 
     private static (Dataset Train, Dataset Test, InputNormalization Normalization) LoadData(TrainPlan plan)
     {
