@@ -44,7 +44,8 @@ internal sealed class RunFolder(string path, string option)
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new UserErrorException($"{option} {path} cannot be written: {CliErrors.Describe(ex)}");
+            string reason = ex is FileNotFoundException or DirectoryNotFoundException ? "the system does not let a folder be made there" : CliErrors.Describe(ex);
+            throw new UserErrorException($"{option} {path} cannot be written: {reason}");
         }
         finally
         {

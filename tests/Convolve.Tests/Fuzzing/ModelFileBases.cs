@@ -36,6 +36,7 @@ internal sealed class ModelFileBases
         Layer model = TrainingSetup.TinyCnnWithBatchNorm(4);
         var loader = new DataLoader(TrainingSetup.Blobs(45, 5), 8, seed: 7);
         var metadata = ModelMetadata.Describe(new InputNormalization(0.1, 0.9), ["a", "b", "c"]);
+        metadata[CheckpointCallback.RunIdKey] = "fuzz-base"; // a fixed id, so that a seed replays the same mutants
         var options = new TrainerOptions { Epochs = 1, Callbacks = [new CheckpointCallback(folder.Path, metadata)] };
         new Trainer(model, new Adam(model.NamedParameters().Select(p => p.Parameter), 0.01), new CrossEntropyLoss(), options).Fit(loader, TrainingSetup.Blobs(12, 6));
         bases.Add("model", File.ReadAllBytes(folder.File("best.safetensors")), Model.Load(folder.File("best.safetensors")));
