@@ -8,8 +8,9 @@ namespace Convolve.Kernels;
 /// One run of positions moved between an NCHW image and a <see cref="BlockedFrame"/>, for every
 /// channel: image <c>image[c·Plane + w·Step]</c> ↔ frame <c>frame[(c / Lanes)·BlockSize + c mod Lanes + w·Lanes]</c>,
 /// <c>w &lt; Count</c>. A frame position holds a block's channels side by side, so the move is a
-/// transpose; with unit steps on x86 it goes four channels × four positions at a time through
-/// 4×4 register transposes, elsewhere one element at a time.
+/// transpose; with unit steps on x86 whole blocks go through 16×16 (AVX-512) or 8×8 (AVX) register
+/// transposes (<see cref="BlockTranspose"/>), what is left four channels × four positions at a time
+/// through 4×4 ones, and elsewhere one element at a time.
 /// </summary>
 internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int BlockSize, int Plane, int Step, int Count)
 {
@@ -19,6 +20,22 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
     {
         int channels = Channels, lanes = Lanes, count = Count, c = 0;
         nint step = Step, plane = Plane, blockSize = BlockSize;
+        if (step == 1 && SquareSupported(lanes))
+        {
+            for (; c + lanes <= channels; c += lanes)
+            {
+                float* rows = image + (c * plane), block = frame + ((c / lanes) * blockSize);
+                int w = 0;
+                for (; w + lanes <= count; w += lanes)
+                {
+                    Square(lanes, rows + w, plane, block + (w * lanes), lanes, null);
+                }
+                for (int k = 0; k < lanes && w < count; k += 4)
+                {
+                    GemmTranspose.TransposeFourLines(rows + (k * plane) + w, plane, count - w, lanes, block + (w * lanes) + k);
+                }
+            }
+        }
         if (Sse.IsSupported && step == 1 && lanes % 4 == 0)
         {
             for (; c + 4 <= channels; c += 4)
@@ -42,6 +59,25 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
     {
         int channels = Channels, lanes = Lanes, count = Count, c = 0;
         nint step = Step, plane = Plane, blockSize = BlockSize;
+        if (step == 1 && SquareSupported(lanes))
+        {
+            fixed (float* add = bias)
+            {
+                for (; c + lanes <= channels; c += lanes)
+                {
+                    float* rows = image + (c * plane), block = frame + ((c / lanes) * blockSize), blockAdd = add is null ? null : add + c;
+                    int w = 0;
+                    for (; w + lanes <= count; w += lanes)
+                    {
+                        Square(lanes, block + (w * lanes), lanes, rows + w, plane, blockAdd);
+                    }
+                    for (int k = 0; k < lanes && w < count; k += 4)
+                    {
+                        GatherFour(block + (w * lanes) + k, lanes, count - w, rows + (k * plane) + w, plane, bias.IsEmpty ? default : bias.Slice(c + k, 4));
+                    }
+                }
+            }
+        }
         if (Sse.IsSupported && step == 1 && lanes % 4 == 0)
         {
             for (; c + 4 <= channels; c += 4)
@@ -69,10 +105,27 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
         }
     }
 
+    /// <summary>True when whole blocks of <paramref name="lanes"/> channels can go through a square register transpose.</summary>
+    private static bool SquareSupported(int lanes) => (lanes == 16 && Avx512F.IsSupported) || (lanes == 8 && Avx.IsSupported);
+
+    /// <summary>The square transpose of the block width (16 or 8): <c>dst[j·dstStride + i] = src[i·srcStride + j] (+ add[j])</c>.</summary>
+    private static void Square(int lanes, float* src, nint srcStride, float* dst, nint dstStride, float* add)
+    {
+        if (lanes == 16)
+        {
+            BlockTranspose.Square16(src, srcStride, dst, dstStride, add);
+        }
+        else
+        {
+            BlockTranspose.Square8(src, srcStride, dst, dstStride, add);
+        }
+    }
+
     /// <summary>
     /// Four channels of <paramref name="count"/> frame positions into four image rows:
     /// <c>rows[r·plane + p] = frame[p·lanes + r] (+ bias[r])</c>, four positions at a time through 4×4 register transposes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherFour(float* frame, nint lanes, int count, float* rows, nint plane, ReadOnlySpan<float> bias)
     {
         float* row0 = rows, row1 = rows + plane, row2 = rows + (2 * plane), row3 = rows + (3 * plane);

@@ -43,8 +43,7 @@ public abstract class ConvNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation(layout, ConvolutionPass.Forward).Forward(input.Data, Weight.Value.Data, output.Data, layout);
-        AddBias(output);
+        Implementation(layout, ConvolutionPass.Forward).Forward(input.Data, Weight.Value.Data, output.Data, layout, Bias?.Value.Data);
         cachedInput = input; // in both modes: Backward works after an evaluation-mode Forward too, as in PyTorch
         return output;
     }

@@ -6,7 +6,7 @@ namespace Convolve.Layers;
 /// <summary>
 /// What convolution and transposed convolution share: channel and group validation, the
 /// weight and bias parameters with PyTorch's default initialisation, input checks, the bias
-/// passes and the choice of algorithm (<see cref="Algorithm"/>, <see cref="IConvolutionAlgorithm"/>),
+/// gradient (the algorithms add the bias itself) and the choice of algorithm (<see cref="Algorithm"/>, <see cref="IConvolutionAlgorithm"/>),
 /// so that <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/> only choose the direction.
 /// </summary>
 public abstract class ConvolutionBase : Layer
@@ -160,15 +160,6 @@ public abstract class ConvolutionBase : Layer
         var (larger, smaller) = IsTransposed ? (output, input) : (input, output);
         return new ConvolutionLayout(
             input[0], larger[1], smaller[1], Groups, Geometry.ToWindow3(larger.Dimensions[2..], smaller.Dimensions[2..]));
-    }
-
-    /// <summary>Adds <c>bias[c]</c> to every position of channel c of <paramref name="output"/> (shape [N, C_out, ...]).</summary>
-    private protected void AddBias(Tensor output)
-    {
-        if (Bias is not null)
-        {
-            ChannelMaps.AddPerChannel(output.Span, output.Shape[0], OutChannels, output.Shape.SizeFrom(2), Bias.Value.Span);
-        }
     }
 
     /// <summary>Adds <c>Σ_n Σ_positions gradOutput[n, c, ...]</c> into <c>Bias.Grad[c]</c>, the rows summed in double.</summary>

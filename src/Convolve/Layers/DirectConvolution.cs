@@ -42,7 +42,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
@@ -58,13 +58,13 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result);
             }
-            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), default);
+            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), GroupBias(bias, g, p.OutChannels));
         });
         inputFramesOf = (input, p);
     }
 
     /// <inheritdoc/>
-    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
@@ -84,7 +84,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 BackwardImage(p, gy, w + ((long)g * p.BackwardGroupSize), result);
             }
-            p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), default);
+            p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), GroupBias(bias, g, p.InChannels));
         });
     }
 
@@ -123,6 +123,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         });
         work.AddInto(sums, gradWeight);
     }
+
+    /// <summary>Group g's part of a per-channel bias of groups × <paramref name="channels"/> values; empty for none.</summary>
+    internal static ReadOnlySpan<float> GroupBias(float[]? bias, int g, int channels) => bias is null ? default : bias.AsSpan(g * channels, channels);
 
     /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames.</summary>
     private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);

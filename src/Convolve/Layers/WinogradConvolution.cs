@@ -30,12 +30,12 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout) =>
-        Run(PlanFor(layout), input, weight, output, adjoint: false);
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null) =>
+        Run(PlanFor(layout), input, weight, output, adjoint: false, bias);
 
     /// <inheritdoc/>
-    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout) =>
-        Run(PlanFor(WinogradPlan.Adjoint(layout)), gradOutput, weight, gradInput, adjoint: true);
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null) =>
+        Run(PlanFor(WinogradPlan.Adjoint(layout)), gradOutput, weight, gradInput, adjoint: true, bias);
 
     /// <inheritdoc/>
     public void BackwardWeight(float[] input, float[] gradOutput, float[] gradWeight, in ConvolutionLayout layout)
@@ -74,8 +74,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         }
     }
 
-    /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's).</summary>
-    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint)
+    /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's), plus the bias.</summary>
+    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint, float[]? bias)
     {
         int groups = p.Layout.Groups;
         float[] weights = Grow(ref packed, 16L * p.PanelSize * groups);
@@ -93,7 +93,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
                     Multiply(p, v, w + (16L * g * p.PanelSize), m);
                     Transform(p, TileTransform.Output, m, result);
                 }
-                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane), default);
+                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane),
+                    DirectConvolution.GroupBias(bias, g, p.OutChannels));
             }
             workspaces.Add(workspace);
         });
