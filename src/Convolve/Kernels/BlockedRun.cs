@@ -22,18 +22,9 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
         nint step = Step, plane = Plane, blockSize = BlockSize;
         if (step == 1 && SquareSupported(lanes))
         {
-            for (; c + lanes <= channels; c += lanes)
+            for (; c + lanes <= channels && count >= 8; c += lanes)
             {
-                float* rows = image + (c * plane), block = frame + ((c / lanes) * blockSize);
-                int w = 0;
-                for (; w + lanes <= count; w += lanes)
-                {
-                    Square(lanes, rows + w, plane, block + (w * lanes), lanes, null);
-                }
-                for (int k = 0; k < lanes && w < count; k += 4)
-                {
-                    GemmTranspose.TransposeFourLines(rows + (k * plane) + w, plane, count - w, lanes, block + (w * lanes) + k);
-                }
+                CoverWithSquares(image + (c * plane), frame + ((c / lanes) * blockSize), null, toFrame: true);
             }
         }
         if (Sse.IsSupported && step == 1 && lanes % 4 == 0)
@@ -63,18 +54,9 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
         {
             fixed (float* add = bias)
             {
-                for (; c + lanes <= channels; c += lanes)
+                for (; c + lanes <= channels && count >= 8; c += lanes)
                 {
-                    float* rows = image + (c * plane), block = frame + ((c / lanes) * blockSize), blockAdd = add is null ? null : add + c;
-                    int w = 0;
-                    for (; w + lanes <= count; w += lanes)
-                    {
-                        Square(lanes, block + (w * lanes), lanes, rows + w, plane, blockAdd);
-                    }
-                    for (int k = 0; k < lanes && w < count; k += 4)
-                    {
-                        GatherFour(block + (w * lanes) + k, lanes, count - w, rows + (k * plane) + w, plane, bias.IsEmpty ? default : bias.Slice(c + k, 4));
-                    }
+                    CoverWithSquares(image + (c * plane), frame + ((c / lanes) * blockSize), add is null ? null : add + c, toFrame: false);
                 }
             }
         }
@@ -105,13 +87,41 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
         }
     }
 
+    /// <summary>
+    /// Moves one whole block of channels (image rows <paramref name="rows"/>, the block's frame
+    /// positions at <paramref name="block"/>) through square transposes of 16 (AVX-512, rows of at
+    /// least 16) or 8 positions: the last square overlaps the one before it where the row is not a
+    /// multiple, which writes some positions twice with the same values.
+    /// </summary>
+    private void CoverWithSquares(float* rows, float* block, float* add, bool toFrame)
+    {
+        int lanes = Lanes, count = Count, size = lanes == 16 && count >= 16 ? 16 : 8;
+        nint plane = Plane;
+        for (int w = 0; w < count; w += size)
+        {
+            int at = Math.Min(w, count - size);
+            for (int k = 0; k < lanes; k += size)
+            {
+                float* image = rows + (k * plane) + at, frame = block + (at * lanes) + k;
+                if (toFrame)
+                {
+                    Square(size, image, plane, frame, lanes, null);
+                }
+                else
+                {
+                    Square(size, frame, lanes, image, plane, add is null ? null : add + k);
+                }
+            }
+        }
+    }
+
     /// <summary>True when whole blocks of <paramref name="lanes"/> channels can go through a square register transpose.</summary>
     private static bool SquareSupported(int lanes) => (lanes == 16 && Avx512F.IsSupported) || (lanes == 8 && Avx.IsSupported);
 
-    /// <summary>The square transpose of the block width (16 or 8): <c>dst[j·dstStride + i] = src[i·srcStride + j] (+ add[j])</c>.</summary>
-    private static void Square(int lanes, float* src, nint srcStride, float* dst, nint dstStride, float* add)
+    /// <summary>The square transpose of <paramref name="size"/> (16 or 8): <c>dst[j·dstStride + i] = src[i·srcStride + j] (+ add[j])</c>.</summary>
+    private static void Square(int size, float* src, nint srcStride, float* dst, nint dstStride, float* add)
     {
-        if (lanes == 16)
+        if (size == 16)
         {
             BlockTranspose.Square16(src, srcStride, dst, dstStride, add);
         }
