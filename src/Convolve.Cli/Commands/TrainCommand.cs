@@ -25,9 +25,23 @@ internal static class TrainCommand
     private static int Run(CliContext context, TrainRequest request)
     {
         TrainPlan plan = TrainPlan.Prepare(request);
-        TrainRecipe recipe = plan.Recipe;
         plan.Notes.ForEach(context.Output.WriteLine);
         Parallelism.MaxThreads = plan.Threads;
+        var (test, folder) = Train(context, plan, request);
+        if (folder is not null)
+        {
+            // The training set, the model and its workspaces are garbage once Train returns; collect
+            // them before the report loads the best model, so the report does not raise the run's peak memory.
+            GC.Collect();
+            Report.TrainingReport.Build(folder, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
+        }
+        return CliApp.Success;
+    }
+
+    /// <summary>Trains as planned; returns the test set and, when an epoch ran and the run was not paused, the run folder to report on.</summary>
+    private static (Dataset Test, string? Folder) Train(CliContext context, TrainPlan plan, TrainRequest request)
+    {
+        TrainRecipe recipe = plan.Recipe;
         var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
         Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
@@ -46,21 +60,18 @@ internal static class TrainCommand
         {
             TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
             context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
-            if (history.Epochs.Count > 0)
-            {
-                Report.TrainingReport.Build(checkpoints.Directory, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
-            }
+            return (test, history.Epochs.Count > 0 ? checkpoints.Directory : null);
         }
         catch (TrainingPause.PausedException paused)
         {
             context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
+            return (test, null);
         }
         catch
         {
             plan.Folder.RemoveCreated();
             throw;
         }
-        return CliApp.Success;
     }
 
     private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()
