@@ -22,8 +22,7 @@ internal static class OnnxWindowExport
                 graph.Add(path, "Conv", Parameters(graph, conv, path), output, [.. Window(conv.Geometry), OnnxAttribute.Int("group", conv.Groups)]);
                 break;
             case ConvTransposeNd transposed:
-                graph.Add(path, "ConvTranspose", Parameters(graph, transposed, path), output,
-                    [.. Window(transposed.Geometry), OnnxAttribute.Int("group", transposed.Groups), OnnxAttribute.IntList("output_padding", transposed.Geometry.OutputPadding)]);
+                ExportTransposed(graph, transposed, path, output);
                 break;
             case MaxPoolNd max:
                 graph.Add(path, "MaxPool", [], output, [.. Window(max.Geometry), CeilMode(graph, max)]);
@@ -38,6 +37,45 @@ internal static class OnnxWindowExport
             default:
                 ExportAdaptive(graph, (AdaptiveAvgPool2d)layer, path, output);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// ConvTranspose. Output padding only uncrops the far end of the full transposed convolution;
+    /// where it is not below the stride (PyTorch allows it below the dilation instead, ONNX
+    /// Runtime does not) it is taken off the end padding, which gives the same numbers. What the
+    /// end padding cannot absorb lies past the full result, where the output is the bias alone:
+    /// those positions are added by Pad (zeros) before the bias is added.
+    /// </summary>
+    private static void ExportTransposed(OnnxGraphBuilder graph, ConvTransposeNd transposed, string path, Shape output)
+    {
+        ConvGeometry g = transposed.Geometry;
+        int dims = g.SpatialDims;
+        int[] padAfter = (int[])g.PadAfter.Clone(), outputPadding = (int[])g.OutputPadding.Clone(), extra = new int[dims];
+        for (int i = 0; i < dims; i++)
+        {
+            if (outputPadding[i] >= g.Stride[i])
+            {
+                int absorbed = Math.Min(padAfter[i], outputPadding[i]);
+                (padAfter[i], extra[i], outputPadding[i]) = (padAfter[i] - absorbed, outputPadding[i] - absorbed, 0);
+            }
+        }
+        string[] parameters = Parameters(graph, transposed, path);
+        bool padded = extra.Any(e => e > 0);
+        int[] convolved = [.. output.Dimensions[..2], .. output.Dimensions[2..].ToArray().Select((size, i) => size - extra[i])];
+        graph.Add(padded ? OnnxLayerExport.Child(path, "convtranspose") : path, "ConvTranspose", padded ? parameters[..1] : parameters, new Shape(convolved),
+            OnnxAttribute.IntList("kernel_shape", g.Kernel), OnnxAttribute.IntList("strides", g.Stride), OnnxAttribute.IntList("pads", [.. g.PadBefore, .. padAfter]),
+            OnnxAttribute.IntList("dilations", g.Dilation), OnnxAttribute.Int("group", transposed.Groups), OnnxAttribute.IntList("output_padding", outputPadding));
+        if (padded)
+        {
+            long[] pads = [0, 0, .. new long[dims], 0, 0, .. extra.Select(e => (long)e)];
+            string amounts = graph.AddInt64Initializer(OnnxLayerExport.Child(path, "pads"), pads);
+            graph.Add(parameters.Length == 1 ? path : OnnxLayerExport.Child(path, "pad"), "Pad", [amounts], output);
+            if (parameters.Length == 2)
+            {
+                string bias = graph.AddInitializer(OnnxLayerExport.Child(path, "bias_column"), [transposed.OutChannels, .. Enumerable.Repeat(1, dims)], transposed.Bias!.Value.Span.ToArray());
+                graph.Add(path, "Add", [bias], output);
+            }
         }
     }
 
