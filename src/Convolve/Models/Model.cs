@@ -9,7 +9,7 @@ namespace Convolve.Models;
 /// with the architecture as JSON in the checkpoint's metadata, so <see cref="Load"/> rebuilds the
 /// network with no code (and <c>tools/interop</c> rebuilds the same network in PyTorch).
 /// </summary>
-public static class Model
+public static partial class Model
 {
     /// <summary>Metadata key of the architecture JSON.</summary>
     public const string ArchitectureKey = "architecture";

@@ -113,7 +113,7 @@ internal static class OnnxLayerExport
             graph.Add(path, "Gemm", bias is null ? [weight] : [weight, bias], output, OnnxAttribute.Int("transB", 1));
             return;
         }
-        float[] transposed = Transpose(linear.Weight.Value.Span.ToArray(), linear.OutFeatures, linear.InFeatures);
+        float[] transposed = TensorBytes.Transpose(linear.Weight.Value.Span.ToArray(), linear.OutFeatures, linear.InFeatures);
         string weightT = graph.AddInitializer(Child(path, "weight_t"), [linear.InFeatures, linear.OutFeatures], transposed);
         graph.Add(bias is null ? path : Child(path, "matmul"), "MatMul", [weightT], output);
         if (bias is not null)
@@ -137,18 +137,5 @@ internal static class OnnxLayerExport
         string variance = graph.AddInitializer(Child(path, "running_var"), [c], norm.RunningVar.Span.ToArray());
         graph.Add(path, "BatchNormalization", [scale, bias, mean, variance], graph.CurrentShape,
             OnnxAttribute.Float("epsilon", (float)norm.Eps), OnnxAttribute.Float("momentum", (float)(1 - norm.Momentum)));
-    }
-
-    private static float[] Transpose(float[] values, int rows, int columns)
-    {
-        var result = new float[values.Length];
-        for (int r = 0; r < rows; r++)
-        {
-            for (int c = 0; c < columns; c++)
-            {
-                result[c * rows + r] = values[r * columns + c];
-            }
-        }
-        return result;
     }
 }

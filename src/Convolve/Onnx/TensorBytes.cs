@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Convolve.Onnx;
 
-/// <summary>Little-endian tensor bytes (ONNX's <c>raw_data</c>) to and from arrays.</summary>
+/// <summary>Little-endian tensor bytes (ONNX's <c>raw_data</c>) to and from arrays, and the one matrix transpose the weights need.</summary>
 internal static class TensorBytes
 {
     /// <summary>Writes <paramref name="values"/> as little-endian float32.</summary>
@@ -43,5 +43,19 @@ internal static class TensorBytes
             values[i] = BinaryPrimitives.ReadInt64LittleEndian(bytes[(i * sizeof(long))..]);
         }
         return values;
+    }
+
+    /// <summary>The transpose of a row-major <paramref name="rows"/>×<paramref name="columns"/> matrix.</summary>
+    public static float[] Transpose(float[] values, int rows, int columns)
+    {
+        var result = new float[values.Length];
+        for (int r = 0; r < rows; r++)
+        {
+            for (int c = 0; c < columns; c++)
+            {
+                result[c * rows + r] = values[r * columns + c];
+            }
+        }
+        return result;
     }
 }
