@@ -85,6 +85,20 @@ internal static class OnnxDenseImport
         return new Flatten();
     }
 
+    /// <summary>
+    /// A Pad by zero everywhere (PyTorch writes one before average pooling) is the identity: no
+    /// layer. Padding by more is refused; no Convolve layer pads on its own.
+    /// </summary>
+    public static Layer? ZeroPad(OnnxNodeReader node, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    {
+        string mode = node.String("mode", "constant");
+        string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
+        bool constant = initializers.TryGetValue(name, out OnnxTensor? pads) && pads.DataType == OnnxFields.Int64;
+        node.Require(constant, "pads", $"'{name}'", "only a constant Pad is imported");
+        node.Require(pads!.Int64s.All(p => p == 0), "pads", $"[{string.Join(", ", pads.Int64s)}]", $"only a Pad by zero is imported (mode {mode}); no Convolve layer pads on its own");
+        return null;
+    }
+
     private static Linear Linear(OnnxNodeReader node, int inFeatures, int outFeatures, float[] weight, float[]? bias)
     {
         if (outFeatures <= 0)

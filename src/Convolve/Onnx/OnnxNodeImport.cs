@@ -27,6 +27,7 @@ internal static class OnnxNodeImport
         ["LeakyRelu"] = ["alpha"],
         ["Flatten"] = ["axis"],
         ["Reshape"] = ["allowzero"],
+        ["Pad"] = ["mode"],
         ["Dropout"] = ["seed", "ratio"],
         ["Identity"] = [],
     };
@@ -47,7 +48,7 @@ internal static class OnnxNodeImport
                 $"operator {node.OpType} is not supported; supported: {string.Join(", ", Operators.Order(StringComparer.Ordinal))}");
     }
 
-    /// <summary>The layer of a single-input node on an input of <paramref name="input"/>, or null for an identity.</summary>
+    /// <summary>The layer of a single-input node on an input of <paramref name="input"/>, or null for an identity (Identity, Dropout, a Pad by zero).</summary>
     public static Layer? Convert(OnnxNode node, OnnxNodeReader reader, Shape input, IReadOnlyDictionary<string, OnnxTensor> initializers) => node.OpType switch
     {
         "Conv" => OnnxWindowImport.Convolution(reader, input, transposed: false),
@@ -63,6 +64,7 @@ internal static class OnnxNodeImport
         "LeakyRelu" => new LeakyReLU(reader.Float("alpha", 0.01f)),
         "Flatten" => OnnxDenseImport.Flatten(reader, input),
         "Reshape" => OnnxDenseImport.Reshape(reader, input, initializers),
+        "Pad" => OnnxDenseImport.ZeroPad(reader, initializers),
         _ => null,
     };
 }
