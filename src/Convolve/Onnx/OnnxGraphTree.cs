@@ -135,16 +135,24 @@ internal sealed class OnnxGraphTree
                 throw Error(part, "it is reached twice: its output feeds more than a layer chain and residual additions can");
             }
         }
-        if (item.Length == 2)
-        {
-            OnnxNodeReader add = new(node, initializers, source);
-            return OnnxDenseImport.MatMul(OnnxNodeImport.Reader(item[0], initializers, source), shape, add, add.Constant(Array.FindIndex(node.Inputs, initializers.ContainsKey), "bias"));
-        }
-        if (node.OpType == "Add")
+        if (node.OpType == "Add" && item.Length == 1)
         {
             return Residual(node, shape, level);
         }
-        return OnnxNodeImport.Convert(node, OnnxNodeImport.Reader(node, initializers, source), shape, initializers);
+        try
+        {
+            if (item.Length == 2)
+            {
+                OnnxNodeReader add = new(node, initializers, source);
+                return OnnxDenseImport.MatMul(OnnxNodeImport.Reader(item[0], initializers, source), shape, add, add.Constant(Array.FindIndex(node.Inputs, initializers.ContainsKey), "bias"));
+            }
+            return OnnxNodeImport.Convert(node, OnnxNodeImport.Reader(node, initializers, source), shape, initializers);
+        }
+        catch (ArgumentException ex)
+        {
+            // A layer refusing the node's sizes (a zero kernel, padding over half a pooling window…).
+            throw Error(node, $"the layer it becomes refuses its options: {ex.Message}", ex);
+        }
     }
 
     private Residual Residual(OnnxNode add, Shape shape, int level)
@@ -154,7 +162,7 @@ internal sealed class OnnxGraphTree
         {
             throw Error(add, "only an Add of two computed values (a residual block) or of a MatMul and a constant bias is supported");
         }
-        string fork = spine[add.Outputs[0]].Anchor!;
+        string fork = spine[add.Outputs.First(o => o.Length > 0)].Anchor!;
         var (body, shortcut) = data[0] == fork ? (data[1], (string?)null) : data[1] == fork ? (data[0], null) : (data[0], data[1]);
         Sequential bodyLayers = Build(fork, shape, body, level + 1).Layers;
         Sequential? shortcutLayers = shortcut is null ? null : Build(fork, shape, shortcut, level + 1).Layers;

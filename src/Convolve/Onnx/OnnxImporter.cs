@@ -79,6 +79,13 @@ public static class OnnxImporter
                 ? (int)size.Value
                 : throw new OnnxUnsupportedException(source, $"the graph input '{input.Name}' has dimension {i} {(size is null ? $"'{input.Dims[i].Symbol}' (symbolic)" : size.ToString())}; Convolve needs a fixed positive size for every dimension but the batch");
         }
-        return new Shape(sizes);
+        try
+        {
+            return new Shape([2, .. sizes]).Size > 0 ? new Shape(sizes) : throw new ArgumentException("no elements");
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OnnxUnsupportedException(source, $"the graph input '{input.Name}' of shape [N, {string.Join(", ", sizes)}] is too large: {ex.Message}");
+        }
     }
 }

@@ -61,7 +61,7 @@ internal static class OnnxTensorDecoder
         long count = 1;
         foreach (long dim in dims)
         {
-            if (dim < 0 || (dim > 0 && count > int.MaxValue / dim))
+            if (dim is < 0 or > int.MaxValue || (dim > 0 && count > int.MaxValue / dim))
             {
                 throw reader.Error(start, $"tensor '{name}' has dimensions [{string.Join(", ", dims)}]: each must be non-negative and their product at most {int.MaxValue:N0}");
             }
