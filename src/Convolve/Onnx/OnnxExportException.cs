@@ -9,7 +9,7 @@ public sealed class OnnxExportException : ArgumentException
 {
     /// <summary>Creates the exception for the layer at <paramref name="layerPath"/>.</summary>
     public OnnxExportException(string layerPath, string layerType, string reason)
-        : base($"cannot export layer \"{layerPath}\" ({layerType}) to ONNX: {reason}")
+        : base(OnnxText.OneLine($"cannot export layer \"{layerPath}\" ({layerType}) to ONNX: {reason}"))
     {
         LayerPath = layerPath;
         LayerType = layerType;

@@ -12,7 +12,7 @@ public sealed class OnnxFormatException : IOException
 {
     /// <summary>Creates the exception for <paramref name="filePath"/> at byte <paramref name="offset"/>.</summary>
     public OnnxFormatException(string filePath, long offset, string problem, Exception? innerException = null)
-        : base($"{filePath}: at byte {offset}: {problem}", innerException)
+        : base(OnnxText.OneLine($"{filePath}: at byte {offset}: {problem}"), innerException)
     {
         FilePath = filePath;
         Offset = offset;

@@ -11,7 +11,7 @@ public sealed class OnnxUnsupportedException : FormatException
 {
     /// <summary>Creates the exception for node <paramref name="nodeName"/> running <paramref name="opType"/>.</summary>
     public OnnxUnsupportedException(string source, string nodeName, string opType, string problem, Exception? innerException = null)
-        : base($"{source}: node '{nodeName}' ({opType}): {problem}", innerException)
+        : base(OnnxText.OneLine($"{source}: node '{nodeName}' ({opType}): {problem}"), innerException)
     {
         NodeName = nodeName;
         OpType = opType;
@@ -19,7 +19,7 @@ public sealed class OnnxUnsupportedException : FormatException
 
     /// <summary>Creates the exception for a problem of the model as a whole (its graph's inputs and outputs, its operator set).</summary>
     public OnnxUnsupportedException(string source, string problem)
-        : base($"{source}: {problem}")
+        : base(OnnxText.OneLine($"{source}: {problem}"))
     {
         NodeName = "";
         OpType = "";
