@@ -8,7 +8,7 @@ using Convolve.Tensors;
 namespace Convolve.Cli;
 
 /// <summary>A saved model with what `convolve train` recorded beside it: normalisation, class names and input shape.</summary>
-internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames, Shape? InputShape, IReadOnlyDictionary<string, string> Metadata)
+internal sealed record ModelInput(Layer Model, string Path, ChannelStats Normalization, string[] ClassNames, Shape? InputShape, IReadOnlyDictionary<string, string> Metadata)
 {
     /// <summary>Loads a model file (best.safetensors or last.safetensors) strictly, in evaluation mode.</summary>
     public static ModelInput Load(string path)
@@ -16,19 +16,19 @@ internal sealed record ModelInput(Layer Model, string Path, double Mean, double 
         Checkpoint checkpoint = CheckpointReader.Load(path);
         Layer model = Convolve.Models.Model.FromCheckpoint(checkpoint, path);
         model.Eval();
-        var (mean, std) = TrainingData.NormalizationOf(checkpoint.Metadata, path);
+        ChannelStats normalization = ChannelStats.Read(checkpoint.Metadata, path);
         string[] names = checkpoint.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? json)
             ? JsonSerializer.Deserialize<string[]>(json) ?? []
             : [];
-        return new ModelInput(model, path, mean, std, names, InputShapeOf(checkpoint.Metadata, path), checkpoint.Metadata);
+        return new ModelInput(model, path, normalization, names, InputShapeOf(checkpoint.Metadata, path), checkpoint.Metadata);
     }
 
     /// <summary>The test set (or the training set) normalised as the model was trained.</summary>
     public Dataset LoadData(string? directory, bool trainingSet, TextWriter log)
     {
-        DatasetFiles files = TrainingData.Locate(directory, log);
-        Dataset data = trainingSet ? files.LoadTrain() : files.LoadTest();
-        data.Normalize(Mean, Std);
+        LoadedData sets = DataSources.LoadFor(directory, PictureOptions.FromMetadata(Metadata, InputShape), trainingSet, log);
+        Dataset data = trainingSet ? sets.Train! : sets.Test;
+        Normalization.Apply(data);
         return data;
     }
 

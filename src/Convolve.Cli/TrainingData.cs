@@ -49,25 +49,14 @@ internal static class TrainingData
             ? FashionNames
             : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
 
-    /// <summary>The normalisation a checkpoint was trained with.</summary>
-    public static (double Mean, double Std) NormalizationOf(IReadOnlyDictionary<string, string> metadata, string path)
-    {
-        if (!metadata.TryGetValue(MeanKey, out string? mean) || !metadata.TryGetValue(StdKey, out string? std))
-        {
-            throw new UserErrorException($"{path} does not record the input normalisation ({MeanKey}, {StdKey}); it was not written by 'convolve train'");
-        }
-        return (double.Parse(mean, CultureInfo.InvariantCulture), double.Parse(std, CultureInfo.InvariantCulture));
-    }
-
     /// <summary>Metadata entries describing the normalisation, class names and (when given) the shape of one input, [C, H, W].</summary>
-    public static Dictionary<string, string> Describe(double mean, double std, string[] classNames, Shape? inputShape = null)
+    public static Dictionary<string, string> Describe(ChannelStats normalization, string[] classNames, Shape? inputShape = null)
     {
         var metadata = new Dictionary<string, string>
         {
-            [MeanKey] = mean.ToString("R", CultureInfo.InvariantCulture),
-            [StdKey] = std.ToString("R", CultureInfo.InvariantCulture),
             [ClassNamesKey] = System.Text.Json.JsonSerializer.Serialize(classNames),
         };
+        normalization.Describe(metadata);
         if (inputShape is not null)
         {
             metadata[InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(inputShape.ToArray());

@@ -87,10 +87,11 @@ internal static class PredictCommand
         {
             throw new UserErrorException($"the model takes inputs {item}, not pictures [C, H, W]");
         }
-        Tensor one = ModelImage.Load(path, item[0], item[1], item[2], input.Mean, input.Std, invert);
+        var (mean, std) = input.Normalization.For(item[0]);
+        Tensor one = ModelImage.Load(path, item[0], item[1], item[2], mean, std, invert);
         string kind = item[0] == 1 ? "gray" : "RGB";
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with mean {input.Mean:F4} and std {input.Std:F4}:");
+            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with {input.Normalization}:");
         return (one, -1, title);
     }
 }

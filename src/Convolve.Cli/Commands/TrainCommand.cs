@@ -34,24 +34,27 @@ internal static class TrainCommand
             recipe = original with { Epochs = request.Epochs ?? original.Epochs };
         }
         Parallelism.MaxThreads = request.Threads;
-        DatasetFiles files = TrainingData.Locate(recipe.Data, context.Output);
-        Dataset train = TrainingData.Take(files.LoadTrain(), recipe.Limit);
-        Dataset test = files.LoadTest();
-        var (mean, std) = resumed is null ? train.ComputeMeanStd() : TrainingData.NormalizationOf(resumed.Metadata, request.ResumeFrom!);
-        train.Normalize(mean, std);
-        test.Normalize(mean, std);
+        LoadedData data = resumed is null
+            ? DataSources.Load(recipe.Data, request.Pictures, context.Output)
+            : DataSources.LoadFor(recipe.Data, RecordedPictures(resumed), train: true, context.Output);
+        Dataset train = TrainingData.Take(data.Train!, recipe.Limit);
+        Dataset test = data.Test;
+        ChannelStats normalization = resumed is null ? ChannelStats.Of(train, data.Description) : ChannelStats.Read(resumed.Metadata, request.ResumeFrom!);
+        normalization.Apply(train);
+        normalization.Apply(test);
 
         RandomSource.ManualSeed(recipe.Seed);
         Layer model = resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
-        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(2, true) : null);
+        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(data.CropPadding, true) : null);
         if (resumed is not null)
         {
             optimizer.LoadState(resumed.OptimizerState);
             loader.SetState(resumed.LoaderState);
             RandomSource.Global.SetState(resumed.GlobalRandomState);
         }
-        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes), train.ItemShape);
+        var metadata = TrainingData.Describe(normalization, data.ClassNames, train.ItemShape);
+        data.Pictures?.Describe(metadata, data.HeldOut);
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         var checkpoints = new CheckpointCallback(request.Output, metadata);
         var output = new TrainingOutput(context);
@@ -81,8 +84,15 @@ internal static class TrainCommand
             : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
         if (history.Epochs.Count > 0)
         {
-            Report.TrainingReport.Build(checkpoints.Directory, null, (test, files.Description), null, context.Output).Commit(context.Output);
+            Report.TrainingReport.Build(checkpoints.Directory, null, (test, data.Description), null, context.Output).Commit(context.Output);
         }
         return CliApp.Success;
+    }
+
+    /// <summary>How a resumed run read its folder of pictures: the recorded size, channels and split.</summary>
+    private static PictureOptions RecordedPictures(TrainingCheckpoint resumed)
+    {
+        Shape? item = resumed.Metadata.TryGetValue(TrainingData.InputShapeKey, out string? json) ? new Shape(System.Text.Json.JsonSerializer.Deserialize<int[]>(json) ?? []) : null;
+        return PictureOptions.FromMetadata(resumed.Metadata, item);
     }
 }

@@ -4,13 +4,14 @@ using Convolve.Models;
 namespace Convolve.Cli.Commands;
 
 /// <summary>What one `convolve train` invocation asks for.</summary>
-internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string Output, int Threads, int? Epochs);
+internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string Output, int Threads, int? Epochs, PictureOptions Pictures);
 
 /// <summary>The options of <c>convolve train</c>, with PyTorch-like defaults (SGD lr 0.05, momentum 0.9, batch 64).</summary>
 internal sealed class TrainOptions
 {
     private readonly Option<string> model = new("--model", "-m") { Description = "Model from the zoo: " + string.Join(", ", ModelZoo.Names), DefaultValueFactory = _ => "fashion-cnn" };
-    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample)" };
+    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files, CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin), or one subfolder of PNG/JPEG/BMP pictures per class (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample)" };
+    private readonly PictureOptions.Options pictures = new();
     private readonly Option<int?> epochs = new("--epochs", "-e") { Description = "Number of epochs (default 2)" };
     private readonly Option<int> batchSize = new("--batch-size", "-b") { Description = "Images per step", DefaultValueFactory = _ => 64 };
     private readonly Option<string> optimizer = new("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
@@ -37,6 +38,7 @@ internal sealed class TrainOptions
         {
             command.Options.Add(option);
         }
+        pictures.AddTo(command);
         optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
         schedule.AcceptOnlyFromAmong("none", "step", "cosine");
         model.AcceptOnlyFromAmong([.. ModelZoo.Names]);
@@ -58,7 +60,7 @@ internal sealed class TrainOptions
             resumeFrom = Path.Combine(resumeFrom, "last.safetensors");
         }
         string folder = parsed.GetValue(output) ?? (resumeFrom is null ? Path.Combine("runs", modelName) : Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!);
-        return new TrainRequest(recipe, resumeFrom, folder, Positive(parsed.GetValue(threads), "--threads"), parsed.GetValue(epochs));
+        return new TrainRequest(recipe, resumeFrom, folder, Positive(parsed.GetValue(threads), "--threads"), parsed.GetValue(epochs), pictures.Read(parsed));
     }
 
     private static int Positive(int value, string name) =>

@@ -60,10 +60,9 @@ internal static class TrainingReport
 
     private static (Dataset, string) LoadTest(ModelInput input, string? directory, TextWriter log)
     {
-        DatasetFiles files = TrainingData.Locate(directory, log);
-        Dataset test = files.LoadTest();
-        test.Normalize(input.Mean, input.Std);
-        return (test, files.Description);
+        LoadedData sets = DataSources.LoadFor(directory, PictureOptions.FromMetadata(input.Metadata, input.InputShape), train: false, log);
+        input.Normalization.Apply(sets.Test);
+        return (sets.Test, sets.Description);
     }
 
     private static List<(string, string)> RecipeRows(TrainRecipe? recipe)

@@ -8,13 +8,31 @@ public sealed partial class Dataset
     private double[]? channelMeans;
     private double[]? channelStds;
 
+    private float[]? zeroPixels;
+    private (bool, double, double) zeroPixelsFor;
+
     /// <summary>
     /// The value a black (zero) source pixel has now in each channel: 0, or −mean/std of the
     /// channel (of the whole set after <see cref="Normalize(double, double)"/>) once normalised.
     /// </summary>
-    public float[] ZeroPixelValues => channelMeans is null
-        ? Enumerable.Repeat(ZeroPixelValue, Images.Shape[1]).ToArray()
-        : channelMeans.Zip(channelStds!, (m, s) => (0f - (float)m) / (float)s).ToArray();
+    public float[] ZeroPixelValues => ZeroPixelSpan.ToArray();
+
+    /// <summary><see cref="ZeroPixelValues"/> without a copy, computed again only when the normalisation changed (the data loader reads it for every batch).</summary>
+    internal ReadOnlySpan<float> ZeroPixelSpan
+    {
+        get
+        {
+            var key = (IsNormalized, NormalizationMean, NormalizationStd);
+            if (zeroPixels is null || key != zeroPixelsFor)
+            {
+                zeroPixels = channelMeans is null
+                    ? Enumerable.Repeat(ZeroPixelValue, Images.Shape[1]).ToArray()
+                    : channelMeans.Zip(channelStds!, (m, s) => (0f - (float)m) / (float)s).ToArray();
+                zeroPixelsFor = key;
+            }
+            return zeroPixels;
+        }
+    }
 
     /// <summary>The mean and (population) standard deviation of each channel's pixels, accumulated in double in two passes.</summary>
     /// <exception cref="InvalidOperationException">The set is empty.</exception>
@@ -86,7 +104,7 @@ public sealed partial class Dataset
                 }
             }
         }
-        (channelMeans, channelStds) = ((double[])mean.Clone(), (double[])std.Clone());
+        (channelMeans, channelStds, zeroPixels) = ((double[])mean.Clone(), (double[])std.Clone(), null);
         (NormalizationMean, NormalizationStd, IsNormalized) = (mean[0], std[0], true);
     }
 }

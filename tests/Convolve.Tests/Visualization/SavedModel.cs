@@ -12,7 +12,7 @@ public sealed class SavedModel : IDisposable
         Folder = Directory.CreateTempSubdirectory("convolve-visualize-").FullName;
         Path = System.IO.Path.Combine(Folder, "model.safetensors");
         string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-        Model.Save(Path, ModelZoo.Create("fashion-cnn", random: new RandomSource(42)), TrainingData.Describe(Mean, Std, names, new Shape(1, 28, 28)));
+        Model.Save(Path, ModelZoo.Create("fashion-cnn", random: new RandomSource(42)), TrainingData.Describe(new ChannelStats([Mean], [Std]), names, new Shape(1, 28, 28)));
     }
 
     public const double Mean = 0.286, Std = 0.353;

@@ -44,7 +44,7 @@ public sealed class VisualizeCommandTests(SavedModel model) : IClassFixture<Save
         var sites = TopActivations.Find(input.Model, conv2.Layer, images.Images, [channel], top)[0];
         var projections = sites.Select(s => Deconvnet.Project(input.Model, conv2.Layer, FeatureSearchTests.Slice(images.Images, s.ImageIndex), s.ImageIndex, channel)).ToList();
         return DeconvnetFigure.Channel($"conv2 CHANNEL {channel}", projections,
-            i => DisplayScaling.Unnormalize(FeatureSearchTests.Slice(images.Images, i).Reshape(1, 28, 28), input.Mean, input.Std));
+            i => input.Normalization.Unnormalize(FeatureSearchTests.Slice(images.Images, i).Reshape(1, 28, 28)));
     }
 
     [Fact]
