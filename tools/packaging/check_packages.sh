@@ -21,7 +21,7 @@ diff "$work/readme-snippet.cs" "$work/package-snippet.cs" || { echo "README.md a
 dotnet pack Convolve.slnx -c Release -o "$packages" -v quiet -nologo
 version=$(sed -n 's|.*<VersionPrefix>\(.*\)</VersionPrefix>.*|\1|p' Directory.Build.props)
 for package in "$packages"/*.nupkg "$packages"/*.snupkg; do
-  echo "$(basename "$package"): $(du -k "$package" | cut -f1) KiB"
+  echo "$(basename "$package"): $(stat -c %s "$package") bytes"
 done
 cat > "$work/nuget.config" << XML
 <?xml version="1.0" encoding="utf-8"?>

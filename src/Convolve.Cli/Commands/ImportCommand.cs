@@ -37,7 +37,7 @@ internal static class ImportCommand
             Model.Save(target, imported.Model, metadata);
             long parameters = imported.Model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size);
             context.Output.WriteLine($"{source.FullName}: {imported.Producer}, opset {imported.Opset}, input [N, {string.Join(", ", imported.ItemShape)}], {imported.Model.Count} layers, {parameters:N0} parameters");
-            context.Output.WriteLine($"wrote {target} (input normalised with mean {metadata[TrainingData.MeanKey]}, std {metadata[TrainingData.StdKey]})");
+            context.Output.WriteLine($"wrote {target} (inputs normalised with {ChannelStats.Read(metadata, target)})");
             return CliApp.Success;
         });
         return command;
@@ -55,33 +55,19 @@ internal static class ImportCommand
         }
     }
 
-    /// <summary>The checkpoint's metadata: normalisation (option, else the file's, else none), class names if recorded, the input shape.</summary>
+    /// <summary>The checkpoint's metadata: normalisation (the options, else the file's, else none), class names if recorded, the input shape.</summary>
     private static Dictionary<string, string> Metadata(OnnxImport imported, string path, double? mean, double? std)
     {
-        string Number(string key, double? option, double fallback)
+        bool recorded = imported.Metadata.ContainsKey(TrainingData.MeanKey) && imported.Metadata.ContainsKey(TrainingData.StdKey);
+        ChannelStats normalization = mean is null && std is null && recorded
+            ? ChannelStats.Read(imported.Metadata, path)
+            : new ChannelStats([mean ?? 0], [std ?? 1]);
+        if (!double.IsFinite(normalization.Mean[0]) || !(normalization.Std[0] > 0) || !double.IsFinite(normalization.Std[0]))
         {
-            if (option is double given)
-            {
-                return given.ToString("R", CultureInfo.InvariantCulture);
-            }
-            if (!imported.Metadata.TryGetValue(key, out string? recorded))
-            {
-                return fallback.ToString("R", CultureInfo.InvariantCulture);
-            }
-            return double.TryParse(recorded, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value)
-                ? recorded
-                : throw new UserErrorException($"{path}: metadata {key} is '{recorded}', not a number; give --mean and --std");
+            throw new UserErrorException($"--mean must be finite and --std finite and positive but got {mean?.ToString(CultureInfo.InvariantCulture)} and {std?.ToString(CultureInfo.InvariantCulture)}");
         }
-        var metadata = new Dictionary<string, string>
-        {
-            [TrainingData.MeanKey] = Number(TrainingData.MeanKey, mean, 0),
-            [TrainingData.StdKey] = Number(TrainingData.StdKey, std, 1),
-            [TrainingData.InputShapeKey] = JsonSerializer.Serialize(imported.ItemShape.ToArray()),
-        };
-        if (double.Parse(metadata[TrainingData.StdKey], CultureInfo.InvariantCulture) <= 0)
-        {
-            throw new UserErrorException($"the input standard deviation must be positive but is {metadata[TrainingData.StdKey]}");
-        }
+        var metadata = new Dictionary<string, string> { [TrainingData.InputShapeKey] = JsonSerializer.Serialize(imported.ItemShape.ToArray()) };
+        normalization.Describe(metadata);
         if (imported.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? names))
         {
             metadata[TrainingData.ClassNamesKey] = IsNameList(names) ? names : throw new UserErrorException($"{path}: metadata {TrainingData.ClassNamesKey} is not a JSON list of names");
