@@ -41,16 +41,16 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
             }
             if (file is null)
             {
-                return FromSet(model, model.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train", log), parsed.GetValue(index) ?? 0, parsed.GetValue(set)!);
+                return FromSet(model, model.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train"), parsed.GetValue(index) ?? 0, parsed.GetValue(set)!);
             }
             if (!file.Exists)
             {
                 throw new FileNotFoundException($"file not found: {file.FullName}", file.FullName);
             }
-            Shape item = model.ItemShape(parsed.GetValue(data), log);
+            Shape item = model.ItemShape(parsed.GetValue(data));
             var (mean, std) = model.Normalization.For(item[0]);
             Tensor input = ModelImage.Load(file.FullName, item[0], item[1], item[2], mean, std, parsed.GetValue(invert));
-            Tensor picture = model.Normalization.Unnormalize(input.Reshape(item.ToArray()));
+            Tensor picture = model.Unnormalize(input.Reshape(item.ToArray()));
             return new ImageChoice(input, picture, -1, file.Name);
         }
     }
@@ -64,7 +64,7 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
         }
         int size = images.ItemShape.Size;
         var input = new Tensor(new Shape([1, .. images.ItemShape.Dimensions]), images.Images.Data.AsSpan(i * size, size).ToArray());
-        Tensor picture = model.Normalization.Unnormalize(input.Reshape(images.ItemShape.ToArray()));
+        Tensor picture = model.Unnormalize(input.Reshape(images.ItemShape.ToArray()));
         return new ImageChoice(input, picture, images.Labels[i], $"{set} image {i} ({model.ClassName(images.Labels[i])})");
     }
 }

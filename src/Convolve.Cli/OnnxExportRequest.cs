@@ -14,7 +14,7 @@ namespace Convolve.Cli;
 internal sealed record OnnxExportRequest(Layer Model, Shape ItemShape, Dictionary<string, string> Metadata)
 {
     /// <summary>The checkpoint's metadata entries copied into the ONNX file.</summary>
-    public static readonly string[] CarriedKeys = [TrainingData.MeanKey, TrainingData.StdKey, TrainingData.ClassNamesKey, TrainingData.InputShapeKey];
+    public static readonly string[] CarriedKeys = [Models.ModelMetadata.NormalizationMeanKey, Models.ModelMetadata.NormalizationStdKey, Models.ModelMetadata.ClassNamesKey, TrainingData.InputShapeKey];
 
     /// <summary>Reads the request out of a loaded checkpoint.</summary>
     public static OnnxExportRequest From(Checkpoint checkpoint, string path, string? inputShape)

@@ -5,34 +5,41 @@ namespace Convolve.Cli;
 
 /// <summary>
 /// How a folder of pictures becomes a data set: <c>--image-size</c>, <c>--channels</c> and
-/// <c>--val-fraction</c> of <c>convolve train</c> (null: not given). The defaults are 32, 3 and 0.2;
-/// the options apply to folders of pictures only.
+/// <c>--val-fraction</c> of <c>convolve train</c> (null: not given; the defaults are 32, 3 and 0.2).
+/// A run records them (<see cref="ImageSizeKey"/>, …), so that a resume and eval read the folder alike.
 /// </summary>
 internal sealed record PictureOptions(int? ImageSize, int? Channels, double? ValFraction)
 {
-    /// <summary>Metadata keys of what a run on a folder of pictures used, so that resume and eval read it alike.</summary>
+    /// <summary>Metadata keys of what a run on a folder of pictures used.</summary>
     public const string ImageSizeKey = "image_size", ChannelsKey = "channels", ValFractionKey = "val_fraction";
 
     /// <summary>No option given.</summary>
     public static PictureOptions None { get; } = new(null, null, null);
 
+    /// <summary>The side pictures are resized to.</summary>
     public int Size => ImageSize ?? 32;
 
+    /// <summary>1 (gray) or 3 (RGB).</summary>
     public int ChannelCount => Channels ?? 3;
 
+    /// <summary>The share of each class held out when the folder has no test folder.</summary>
     public double Fraction => ValFraction ?? 0.2;
 
     /// <summary>Whether any option was given.</summary>
     public bool Any => ImageSize is not null || Channels is not null || ValFraction is not null;
 
-    /// <summary>The options recorded by a training run, where it recorded them.</summary>
+    /// <summary>The options a model's metadata records: its input shape [C, S, S] and the held-out share.</summary>
     public static PictureOptions FromMetadata(IReadOnlyDictionary<string, string> metadata, Tensors.Shape? itemShape)
     {
-        double? fraction = metadata.TryGetValue(ValFractionKey, out string? text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) ? f : null;
-        return itemShape is { Rank: 3 } ? new PictureOptions(itemShape[1], itemShape[0], fraction) : new PictureOptions(null, null, fraction);
+        ArgumentNullException.ThrowIfNull(metadata);
+        double? fraction = metadata.TryGetValue(ValFractionKey, out string? text)
+            && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double f) && f is > 0 and < 1 ? f : null;
+        return itemShape is { Rank: 3 } && itemShape[0] is 1 or 3 && itemShape[1] == itemShape[2]
+            ? new PictureOptions(itemShape[1], itemShape[0], fraction)
+            : new PictureOptions(null, null, fraction);
     }
 
-    /// <summary>The entries recording these options.</summary>
+    /// <summary>Adds the entries recording these options.</summary>
     public void Describe(IDictionary<string, string> metadata, bool heldOut)
     {
         metadata[ImageSizeKey] = Size.ToString(CultureInfo.InvariantCulture);
@@ -43,35 +50,27 @@ internal sealed record PictureOptions(int? ImageSize, int? Channels, double? Val
         }
     }
 
-    /// <summary>Refuses values out of range, naming the option.</summary>
-    public PictureOptions Validated()
-    {
-        if (ImageSize is <= 0 or > 4096)
-        {
-            throw new UserErrorException($"--image-size must be between 1 and 4096 but got {ImageSize}");
-        }
-        if (Channels is not (null or 1 or 3))
-        {
-            throw new UserErrorException($"--channels must be 1 (gray) or 3 (RGB) but got {Channels}");
-        }
-        return ValFraction is null or (> 0 and < 1) ? this : throw new UserErrorException($"--val-fraction must be between 0 and 1 (exclusive) but got {ValFraction?.ToString(CultureInfo.InvariantCulture)}");
-    }
-
-    /// <summary>The three options of <c>convolve train</c>.</summary>
+    /// <summary>The three options of <c>convolve train</c>, range-checked while parsing.</summary>
     public sealed class Options
     {
-        private readonly Option<int?> imageSize = new("--image-size") { Description = "Folder of pictures: height and width every picture is resized to (default 32)" };
-        private readonly Option<int?> channels = new("--channels") { Description = "Folder of pictures: 1 (gray) or 3 (RGB, the default)" };
-        private readonly Option<double?> valFraction = new("--val-fraction") { Description = "Folder of pictures without a test/ folder: share of each class held out for testing (default 0.2)" };
+        private readonly Option<int?> imageSize = CliOptions.OptionalInteger("--image-size", "Folder of pictures: the side every picture is resized to (default 32)", min: 1, max: 4096);
+        private readonly Option<int?> channels = CliOptions.OptionalInteger("--channels", "Folder of pictures: 1 (gray) or 3 (RGB, the default)", min: 1, max: 3);
+        private readonly Option<double?> valFraction = CliOptions.OptionalNumber("--val-fraction", "Folder of pictures without a test/ folder: the share of each class held out for testing (default 0.2)", 0, minInclusive: false, max: 1);
 
-        public void AddTo(Command command)
+        /// <summary>The options, for the command and for --resume's list of what may not be given.</summary>
+        public Option[] All => [imageSize, channels, valFraction];
+
+        public PictureOptions Read(ParseResult parsed)
         {
-            command.Options.Add(imageSize);
-            command.Options.Add(channels);
-            command.Options.Add(valFraction);
+            int? count = parsed.GetValue(channels);
+            double? fraction = parsed.GetValue(valFraction);
+            if (count == 2)
+            {
+                throw new UserErrorException("--channels must be 1 (gray) or 3 (RGB) but got 2");
+            }
+            return fraction == 1
+                ? throw new UserErrorException("--val-fraction must be below 1 (some pictures must be left to train on) but got 1")
+                : new PictureOptions(parsed.GetValue(imageSize), count, fraction);
         }
-
-        public PictureOptions Read(ParseResult parsed) =>
-            new PictureOptions(parsed.GetValue(imageSize), parsed.GetValue(channels), parsed.GetValue(valFraction)).Validated();
     }
 }

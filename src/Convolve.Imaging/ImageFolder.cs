@@ -25,19 +25,19 @@ public static class ImageFolder
     /// <summary>Whether <paramref name="directory"/> looks like an image folder: it has subfolders and no IDX or CIFAR files.</summary>
     public static bool IsImageFolder(string directory) => Directory.Exists(directory) && Directory.EnumerateDirectories(directory).Any();
 
-    /// <summary>Loads the training and test sets.</summary>
+    /// <summary>
+    /// Finds the pictures and splits them, reading no picture: the classes, which file goes to
+    /// which set. Commands check sizes and memory on the plan before anything is decoded.
+    /// </summary>
     /// <param name="directory">The folder (see the class description).</param>
-    /// <param name="imageSize">Height and width every picture is resized to; positive.</param>
-    /// <param name="channels">1 (gray) or 3 (RGB).</param>
     /// <param name="valFraction">The share of each class held out when there is no test folder, in (0, 1).</param>
-    /// <exception cref="ImageFileException">A picture cannot be decoded (names the file).</exception>
     /// <exception cref="IOException">A class folder holds no picture, or the layout is wrong (names the folder).</exception>
-    public static ImageFolderSets Load(string directory, int imageSize, int channels, double valFraction)
+    public static ImageFolderPlan Plan(string directory, double valFraction)
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
-        if (imageSize <= 0 || channels is not (1 or 3) || !(valFraction > 0 && valFraction < 1))
+        if (!(valFraction > 0 && valFraction < 1))
         {
-            throw new ArgumentException($"image size {imageSize} must be positive, channels {channels} 1 or 3, and the held-out fraction {valFraction} between 0 and 1");
+            throw new ArgumentException($"the held-out fraction must be between 0 and 1 but got {valFraction}", nameof(valFraction));
         }
         string? test = TestFolders.Select(n => Path.Combine(directory, n)).FirstOrDefault(Directory.Exists);
         string train = Path.Combine(directory, "train");
@@ -49,40 +49,49 @@ public static class ImageFolder
             {
                 throw new IOException($"{test} has the classes {string.Join(", ", testClasses.Select(c => c.Name))} but {train} has {string.Join(", ", trainClasses.Select(c => c.Name))}; both must have the same class folders");
             }
-            return new ImageFolderSets(Decode(trainClasses, imageSize, channels), Decode(testClasses, imageSize, channels), [.. trainClasses.Select(c => c.Name)], null);
+            return new ImageFolderPlan(Path.GetFullPath(directory), trainClasses, testClasses, null);
         }
         var classes = Classes(directory);
         var (kept, heldOut) = Split(classes, valFraction);
-        return new ImageFolderSets(Decode(kept, imageSize, channels), Decode(heldOut, imageSize, channels), [.. classes.Select(c => c.Name)], valFraction);
+        return new ImageFolderPlan(Path.GetFullPath(directory), kept, heldOut, valFraction);
+    }
+
+    /// <summary>Plans and decodes both sets (see <see cref="Plan"/> and <see cref="Decode"/>).</summary>
+    /// <exception cref="ImageFileException">A picture cannot be decoded (names the file).</exception>
+    /// <exception cref="IOException">A class folder holds no picture, or the layout is wrong (names the folder).</exception>
+    public static ImageFolderSets Load(string directory, int imageSize, int channels, double valFraction)
+    {
+        ImageFolderPlan plan = Plan(directory, valFraction);
+        return new ImageFolderSets(Decode(plan.TrainClasses, imageSize, channels), Decode(plan.TestClasses, imageSize, channels), plan.ClassNames, plan.HeldOutFraction);
     }
 
     /// <summary>The class folders in ordinal order, each with its pictures in ordinal order; an empty class is an error naming its folder.</summary>
-    private static List<ClassFiles> Classes(string directory)
+    private static List<ImageClass> Classes(string directory)
     {
         var folders = Directory.GetDirectories(directory).Where(d => !Path.GetFileName(d).StartsWith('.')).Order(StringComparer.Ordinal).ToList();
         if (folders.Count < 2)
         {
             throw new IOException($"{directory} has {folders.Count} class folder(s); a folder of pictures needs one subfolder per class, at least two ({string.Join(", ", Extensions)} files inside)");
         }
-        var classes = new List<ClassFiles>();
+        var classes = new List<ImageClass>();
         foreach (string folder in folders)
         {
             string[] files = Directory.GetFiles(folder)
                 .Where(f => !Path.GetFileName(f).StartsWith('.') && Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .Order(StringComparer.Ordinal).ToArray();
             classes.Add(files.Length > 0
-                ? new ClassFiles(Path.GetFileName(folder), classes.Count, files)
+                ? new ImageClass(Path.GetFileName(folder), classes.Count, files)
                 : throw new IOException($"{folder}: the class folder holds no picture ({string.Join(", ", Extensions)}); remove it or add pictures"));
         }
         return classes;
     }
 
     /// <summary>Per class, a seeded shuffle of its pictures; the first round(fraction·count) are held out, at least one is kept.</summary>
-    private static (List<ClassFiles> Kept, List<ClassFiles> HeldOut) Split(List<ClassFiles> classes, double fraction)
+    private static (List<ImageClass> Kept, List<ImageClass> HeldOut) Split(List<ImageClass> classes, double fraction)
     {
-        var kept = new List<ClassFiles>();
-        var heldOut = new List<ClassFiles>();
-        foreach (ClassFiles c in classes)
+        var kept = new List<ImageClass>();
+        var heldOut = new List<ImageClass>();
+        foreach (ImageClass c in classes)
         {
             var random = new RandomSource(SplitSeed + (ulong)c.Label);
             string[] order = (string[])c.Files.Clone();
@@ -102,9 +111,18 @@ public static class ImageFolder
         return (kept, heldOut);
     }
 
-    /// <summary>Decodes every picture in parallel; the first failing file in order is the one reported.</summary>
-    private static Dataset Decode(List<ClassFiles> classes, int imageSize, int channels)
+    /// <summary>
+    /// Decodes the pictures of one set, in parallel, as Shape [N, channels, imageSize, imageSize];
+    /// the first failing file in order is the one reported.
+    /// </summary>
+    /// <exception cref="ImageFileException">A picture cannot be decoded (names the file).</exception>
+    public static Dataset Decode(IReadOnlyList<ImageClass> classes, int imageSize, int channels)
     {
+        ArgumentNullException.ThrowIfNull(classes);
+        if (imageSize <= 0 || channels is not (1 or 3))
+        {
+            throw new ArgumentException($"image size {imageSize} must be positive and channels {channels} 1 or 3");
+        }
         var items = classes.SelectMany(c => c.Files.Select(f => (File: f, c.Label))).ToArray();
         int itemSize = channels * imageSize * imageSize;
         var images = new Tensor(new Shape(items.Length, channels, imageSize, imageSize));
@@ -128,7 +146,29 @@ public static class ImageFolder
         return new Dataset(images, [.. items.Select(i => i.Label)], classes.Count);
     }
 
-    private sealed record ClassFiles(string Name, int Label, string[] Files);
+}
+
+/// <summary>One class of a folder of pictures: its name, its label and its picture files (ordinal order).</summary>
+public sealed record ImageClass(string Name, int Label, string[] Files);
+
+/// <summary>What <see cref="ImageFolder.Plan"/> found: the picture files of each set, by class.</summary>
+/// <param name="Directory">The folder, as a full path.</param>
+/// <param name="TrainClasses">The training pictures of each class.</param>
+/// <param name="TestClasses">The test pictures of each class: the test folder's, or the held-out share.</param>
+/// <param name="HeldOutFraction">The share held out of each class when there was no test folder, else null.</param>
+public sealed record ImageFolderPlan(string Directory, IReadOnlyList<ImageClass> TrainClasses, IReadOnlyList<ImageClass> TestClasses, double? HeldOutFraction)
+{
+    /// <summary>The class folder names, in label order.</summary>
+    public string[] ClassNames => [.. TrainClasses.Select(c => c.Name)];
+
+    /// <summary>The number of training pictures.</summary>
+    public int TrainCount => TrainClasses.Sum(c => c.Files.Length);
+
+    /// <summary>The number of test pictures.</summary>
+    public int TestCount => TestClasses.Sum(c => c.Files.Length);
+
+    /// <summary>Every picture file, training ones first, each set in class and name order.</summary>
+    public IEnumerable<string> Files => TrainClasses.Concat(TestClasses).SelectMany(c => c.Files);
 }
 
 /// <summary>The sets <see cref="ImageFolder.Load"/> made.</summary>

@@ -12,10 +12,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 packages="$work/packages"
 
-snippet() { awk '/<!-- snippet: library -->/ { on = 1; next } on && /^```csharp/ { code = 1; next } code && /^```/ { exit } code' "$1"; }
-snippet README.md > "$work/readme-snippet.cs"
-snippet docs/packages/Convolve.md > "$work/package-snippet.cs"
-[ -s "$work/readme-snippet.cs" ] || { echo "README.md has no library snippet after '<!-- snippet: library -->'"; exit 1; }
+snippet() { awk -v start="$2" '$0 ~ start { on = 1; next } on && /^```csharp/ { code = 1; next } code && /^```/ { exit } code' "$1"; }
+snippet README.md '^## Using the library' > "$work/readme-snippet.cs"
+snippet docs/packages/Convolve.md '^The snippet trains' > "$work/package-snippet.cs"
+[ -s "$work/readme-snippet.cs" ] || { echo "README.md has no library snippet under '## Using the library'"; exit 1; }
 diff "$work/readme-snippet.cs" "$work/package-snippet.cs" || { echo "README.md and docs/packages/Convolve.md show different library snippets"; exit 1; }
 
 dotnet pack Convolve.slnx -c Release -o "$packages" -v quiet -nologo
@@ -61,7 +61,8 @@ cat > "$work/app/app.csproj" << XML
 XML
 cp "$work/readme-snippet.cs" "$work/app/Program.cs"
 (cd "$work/app" && dotnet run -c Release -v quiet -nologo | tee "$work/app/output.txt")
-grep -q "^step 19: loss" "$work/app/output.txt"
-grep -q "^reloaded: Sequential, from ONNX: Sequential" "$work/app/output.txt"
-[ -f "$work/app/lenet5.onnx" ] && [ -f "$work/app/lenet5.safetensors" ]
+grep -q "^test accuracy [0-9.]* %" "$work/app/output.txt"
+# The model the library saved, evaluated by the installed tool on the sample the library package carries.
+"$convolve" eval "$work/app/my-model.safetensors" --data "$work/app/bin/Release/net10.0/data/fashion-mnist-sample" | sed -n 2p
+"$convolve" export "$work/app/my-model.safetensors" --format onnx -o "$work/app/my-model.onnx" --input-shape 1x28x28
 echo "packages checked: the tool installs and runs, the library restores from the packed folder alone and runs the README's snippet"

@@ -12,28 +12,26 @@ internal static class ExportCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("model") { Description = "A Convolve checkpoint (.safetensors)" };
+        var file = new Argument<string>("model") { Description = "A Convolve checkpoint (.safetensors)" };
         var format = new Option<string>("--format") { Description = "Output format: npz (the tensors) or onnx (the model, opset 17)", DefaultValueFactory = _ => "npz" };
         format.AcceptOnlyFromAmong("npz", "onnx");
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "Output file (default: the model's name with .npz or .onnx)" };
+        var output = new Option<string?>("--output", "-o") { Description = "Output file (default: the model's name with .npz or .onnx)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists (otherwise refused)" };
         var inputShape = new Option<string?>("--input-shape") { Description = "onnx: the shape of one input, e.g. 1x28x28 (default: as recorded by 'convolve train')" };
         var command = new Command("export", "Export a checkpoint: npz loads with numpy.load(path)[name]; onnx runs in ONNX Runtime, PyTorch and other ONNX tools (a layer ONNX cannot express is refused by name, nothing written).")
         {
-            file, format, output, inputShape,
+            file, format, output, overwrite, inputShape,
         };
         command.SetAction(parsed =>
         {
-            FileInfo source = parsed.GetValue(file)!;
+            string source = InputFiles.RequireFile(parsed.GetValue(file)!, "model");
             string kind = parsed.GetValue(format)!;
-            string target = parsed.GetValue(output)?.FullName ?? Path.ChangeExtension(source.FullName, "." + kind);
-            if (string.Equals(Path.GetFullPath(target), source.FullName, StringComparison.Ordinal))
-            {
-                throw new UserErrorException($"--output {target} is the model file itself; give another file name");
-            }
-            Checkpoint checkpoint = CheckpointReader.Load(source.FullName);
+            string given = parsed.GetValue(output) ?? Path.ChangeExtension(source, "." + kind);
+            string target = InputFiles.RequireOutput(given, "--output", parsed.GetValue(overwrite), source);
+            Checkpoint checkpoint = CheckpointReader.Load(source);
             if (kind == "onnx")
             {
-                OnnxExportRequest request = OnnxExportRequest.From(checkpoint, source.FullName, parsed.GetValue(inputShape));
+                OnnxExportRequest request = OnnxExportRequest.From(checkpoint, source, parsed.GetValue(inputShape));
                 OnnxExporter.Save(target, request.Model, request.ItemShape, request.Metadata);
                 context.Output.WriteLine($"wrote {target}: ONNX opset {OnnxExporter.Opset}, input '{OnnxExporter.InputName}' [N, {string.Join(", ", request.ItemShape)}], output '{OnnxExporter.OutputName}'");
                 return CliApp.Success;

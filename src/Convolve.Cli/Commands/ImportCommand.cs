@@ -1,8 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Convolve.Data;
 using Convolve.Models;
 using Convolve.Onnx;
+using Convolve.Serialization;
 
 namespace Convolve.Cli.Commands;
 
@@ -16,62 +18,62 @@ internal static class ImportCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("model") { Description = "An ONNX model (.onnx)" };
-        var output = new Option<FileInfo?>("--output", "-o") { Description = "The checkpoint to write (default: the model's name with .safetensors)" };
-        var mean = new Option<double?>("--mean") { Description = "Mean of the input pixels the model expects (default: as recorded in the file, else 0)" };
-        var std = new Option<double?>("--std") { Description = "Standard deviation of the input pixels (default: as recorded in the file, else 1)" };
+        var file = new Argument<string>("model") { Description = "An ONNX model (.onnx)" };
+        var output = new Option<string?>("--output", "-o") { Description = "The checkpoint to write (default: the model's name with .safetensors)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists (otherwise refused)" };
+        var mean = CliOptions.OptionalNumber("--mean", "Mean of the input pixels the model expects (default: as recorded in the file, else 0)", double.MinValue, minInclusive: true);
+        var std = CliOptions.OptionalNumber("--std", "Standard deviation of the input pixels (default: as recorded in the file, else 1)", 0, minInclusive: false);
         var command = new Command("import", $"Import an ONNX model (opset {OnnxImporter.MinimumOpset}+; Conv, ConvTranspose, pooling, Gemm/MatMul, BatchNormalization, activations, Flatten, residual Add) as a Convolve checkpoint; an unsupported operator or attribute is named with its node (exit 2), nothing written.")
         {
-            file, output, mean, std,
+            file, output, overwrite, mean, std,
         };
         command.SetAction(parsed =>
         {
-            FileInfo source = parsed.GetValue(file)!;
-            string target = parsed.GetValue(output)?.FullName ?? Path.ChangeExtension(source.FullName, ".safetensors");
-            if (string.Equals(Path.GetFullPath(target), source.FullName, StringComparison.Ordinal))
-            {
-                throw new UserErrorException($"--output {target} is the ONNX file itself; give another file name");
-            }
-            OnnxImport imported = OnnxImporter.Load(source.FullName);
-            var metadata = Metadata(imported, source.FullName, parsed.GetValue(mean), parsed.GetValue(std));
-            Model.Save(target, imported.Model, metadata);
+            string source = InputFiles.RequireFile(parsed.GetValue(file)!, "model");
+            string given = parsed.GetValue(output) ?? Path.ChangeExtension(source, ".safetensors");
+            string target = InputFiles.RequireOutput(given, "--output", parsed.GetValue(overwrite), source);
+            OnnxImport imported = OnnxImporter.Load(source);
+            InputNormalization normalization = Normalization(imported, source, parsed.GetValue(mean), parsed.GetValue(std));
+            var metadata = ModelMetadata.Describe(normalization, ClassNames(imported, source));
+            metadata[TrainingData.InputShapeKey] = JsonSerializer.Serialize(imported.ItemShape.ToArray());
+            Model.Save(target, imported.Model, metadata, normalization);
             long parameters = imported.Model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size);
-            context.Output.WriteLine($"{source.FullName}: {imported.Producer}, opset {imported.Opset}, input [N, {string.Join(", ", imported.ItemShape)}], {imported.Model.Count} layers, {parameters:N0} parameters");
-            context.Output.WriteLine($"wrote {target} (inputs normalised with {ChannelStats.Read(metadata, target)})");
+            context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{source}: {imported.Producer}, opset {imported.Opset}, input [N, {string.Join(", ", imported.ItemShape)}], {imported.Model.Count} layers, {parameters:N0} parameters"));
+            context.Output.WriteLine($"wrote {target} (inputs normalised with {normalization})");
             return CliApp.Success;
         });
         return command;
     }
 
-    private static bool IsNameList(string json)
+    /// <summary>The options' normalisation, else the file's (checked as a model file's is), else none.</summary>
+    private static InputNormalization Normalization(OnnxImport imported, string path, double? mean, double? std)
     {
+        if (mean is not null || std is not null)
+        {
+            return new InputNormalization(mean ?? 0, std ?? 1);
+        }
         try
         {
-            return JsonSerializer.Deserialize<string?[]>(json) is { } names && names.All(n => n is not null);
+            return ModelMetadata.ReadNormalization(imported.Metadata, path) ?? InputNormalization.None;
         }
-        catch (JsonException)
+        catch (CheckpointFormatException ex)
         {
-            return false;
+            throw new UserErrorException($"{ex.Message}; give --mean and --std");
         }
     }
 
-    /// <summary>The checkpoint's metadata: normalisation (the options, else the file's, else none), class names if recorded, the input shape.</summary>
-    private static Dictionary<string, string> Metadata(OnnxImport imported, string path, double? mean, double? std)
+    /// <summary>The class names the file records, checked; null when it records none.</summary>
+    private static IReadOnlyList<string>? ClassNames(OnnxImport imported, string path)
     {
-        bool recorded = imported.Metadata.ContainsKey(TrainingData.MeanKey) && imported.Metadata.ContainsKey(TrainingData.StdKey);
-        ChannelStats normalization = mean is null && std is null && recorded
-            ? ChannelStats.Read(imported.Metadata, path)
-            : new ChannelStats([mean ?? 0], [std ?? 1]);
-        if (!double.IsFinite(normalization.Mean[0]) || !(normalization.Std[0] > 0) || !double.IsFinite(normalization.Std[0]))
+        try
         {
-            throw new UserErrorException($"--mean must be finite and --std finite and positive but got {mean?.ToString(CultureInfo.InvariantCulture)} and {std?.ToString(CultureInfo.InvariantCulture)}");
+            IReadOnlyList<string> names = ModelMetadata.ReadClassNames(imported.Metadata, path);
+            return names.Count > 0 ? names : null;
         }
-        var metadata = new Dictionary<string, string> { [TrainingData.InputShapeKey] = JsonSerializer.Serialize(imported.ItemShape.ToArray()) };
-        normalization.Describe(metadata);
-        if (imported.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? names))
+        catch (CheckpointFormatException ex)
         {
-            metadata[TrainingData.ClassNamesKey] = IsNameList(names) ? names : throw new UserErrorException($"{path}: metadata {TrainingData.ClassNamesKey} is not a JSON list of names");
+            throw new UserErrorException(ex.Message);
         }
-        return metadata;
     }
 }

@@ -10,7 +10,7 @@ using Convolve.Training;
 
 namespace Convolve.Cli.Commands;
 
-/// <summary><c>convolve train</c>: train a zoo model on Fashion-MNIST, MNIST or any IDX set, with checkpoints and exact resume.</summary>
+/// <summary><c>convolve train</c>: train a zoo model on Fashion-MNIST, MNIST or any IDX set, CIFAR-10 or a folder of pictures, with checkpoints and exact resume.</summary>
 internal static class TrainCommand
 {
     public static Command Create(CliContext context)
@@ -24,75 +24,108 @@ internal static class TrainCommand
 
     private static int Run(CliContext context, TrainRequest request)
     {
-        TrainRecipe recipe = request.Recipe;
-        TrainingCheckpoint? resumed = request.ResumeFrom is null ? null : TrainingCheckpoint.Load(request.ResumeFrom);
-        if (resumed is not null)
-        {
-            string stored = resumed.Metadata.GetValueOrDefault(TrainRecipe.MetadataKey)
-                ?? throw new UserErrorException($"{request.ResumeFrom} has no training recipe; it was not written by 'convolve train'");
-            TrainRecipe original = TrainRecipe.FromJson(stored, request.ResumeFrom!);
-            recipe = original with { Epochs = request.Epochs ?? original.Epochs };
-        }
-        Parallelism.MaxThreads = request.Threads;
-        LoadedData data = resumed is null
-            ? DataSources.Load(recipe.Data, request.Pictures, context.Output)
-            : DataSources.LoadFor(recipe.Data, RecordedPictures(resumed), train: true, context.Output);
-        Dataset train = TrainingData.Take(data.Train!, recipe.Limit);
-        Dataset test = data.Test;
-        ChannelStats normalization = resumed is null ? ChannelStats.Of(train, data.Description) : ChannelStats.Read(resumed.Metadata, request.ResumeFrom!);
-        normalization.Apply(train);
-        normalization.Apply(test);
-
+        TrainPlan plan = TrainPlan.Prepare(request);
+        TrainRecipe recipe = plan.Recipe;
+        plan.Notes.ForEach(context.Output.WriteLine);
+        Parallelism.MaxThreads = plan.Threads;
+        var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
-        Layer model = resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
+        Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
-        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(data.CropPadding, true) : null);
-        if (resumed is not null)
-        {
-            optimizer.LoadState(resumed.OptimizerState);
-            loader.SetState(resumed.LoaderState);
-            RandomSource.Global.SetState(resumed.GlobalRandomState);
-        }
-        var metadata = TrainingData.Describe(normalization, data.ClassNames, train.ItemShape);
-        data.Pictures?.Describe(metadata, data.HeldOut);
-        metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
-        var checkpoints = new CheckpointCallback(request.Output, metadata);
+        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(plan.Data.CropPadding, true) : null);
+        var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, train, normalization));
         var output = new TrainingOutput(context);
-        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, resumed is null ? 0 : resumed.CompletedEpoch + 1);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
+        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, plan.Resumed is null ? 0 : plan.Resumed.CompletedEpoch + 1);
+        ITrainingCallback[] callbacks = request.PauseAfter is int pause ? [output, checkpoints, record, new TrainingPause(pause)] : [output, checkpoints, record];
+        var options = Options(recipe, loader, callbacks);
+        options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
+        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Parallelism.MaxThreads} thread{(Parallelism.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
+        PrepareFolder(context, plan, checkpoints);
+        try
         {
-            Epochs = recipe.Epochs,
-            Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
-            ClipGradNorm = recipe.ClipGradNorm,
-            // Evaluating in batches of the training size lets every layer keep its one set of
-            // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
-            EvaluationBatchSize = recipe.BatchSize,
-            StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
-            StartGlobalStep = resumed?.GlobalStep ?? 0,
-            PreviousBestAccuracy = resumed?.BestAccuracy,
-            Callbacks = [output, checkpoints, record],
-        });
-        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
-        if (resumed is not null)
-        {
-            context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");
+            TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+            context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
+            if (history.Epochs.Count > 0)
+            {
+                Report.TrainingReport.Build(checkpoints.Directory, null, (test, plan.Data.Description), null, context.Output).Commit(context.Output);
+            }
         }
-        TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
-        EpochReport? best = history.Best;
-        context.Output.WriteLine(best is null
-            ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
-            : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
-        if (history.Epochs.Count > 0)
+        catch (TrainingPause.PausedException paused)
         {
-            Report.TrainingReport.Build(checkpoints.Directory, null, (test, data.Description), null, context.Output).Commit(context.Output);
+            context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
+        }
+        catch
+        {
+            plan.Folder.RemoveCreated();
+            throw;
         }
         return CliApp.Success;
     }
 
-    /// <summary>How a resumed run read its folder of pictures: the recorded size, channels and split.</summary>
-    private static PictureOptions RecordedPictures(TrainingCheckpoint resumed)
+    private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()
     {
-        Shape? item = resumed.Metadata.TryGetValue(TrainingData.InputShapeKey, out string? json) ? new Shape(System.Text.Json.JsonSerializer.Deserialize<int[]>(json) ?? []) : null;
-        return PictureOptions.FromMetadata(resumed.Metadata, item);
+        Epochs = recipe.Epochs,
+        Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
+        ClipGradNorm = recipe.ClipGradNorm,
+        // Evaluating in batches of the training size lets every layer keep its one set of
+        // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
+        EvaluationBatchSize = recipe.BatchSize,
+        Callbacks = callbacks,
+    };
+
+    private static (Dataset Train, Dataset Test, InputNormalization Normalization) LoadData(TrainPlan plan)
+    {
+        Dataset train = TrainingData.Take(plan.Data.LoadTrain(), plan.Recipe.Limit);
+        Dataset test = plan.Data.LoadTest();
+        InputNormalization normalization = plan.Resumed is null
+            ? TrainingData.NormalizationOf(train, plan.Train.Images)
+            : plan.Resumed.Normalization ?? throw new UserErrorException($"--resume: {plan.Resumed.Source} does not record its input normalisation; start a new run");
+        train.Normalize(normalization);
+        test.Normalize(normalization);
+        return (train, test, normalization);
+    }
+
+    private static Dictionary<string, string> Metadata(TrainPlan plan, Dataset train, InputNormalization normalization)
+    {
+        var metadata = ModelMetadata.Describe(normalization, plan.Data.ClassNames(train.Classes));
+        metadata[TrainingData.InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(train.ItemShape.ToArray());
+        plan.Data.Pictures?.Describe(metadata, plan.Data.HeldOut);
+        metadata[TrainRecipe.MetadataKey] = plan.Recipe.ToJson();
+        if (plan.Resumed?.Metadata.GetValueOrDefault(CheckpointCallback.RunIdKey) is { } runId)
+        {
+            metadata[CheckpointCallback.RunIdKey] = runId;
+        }
+        return metadata;
+    }
+
+    /// <summary>Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.</summary>
+    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints)
+    {
+        plan.Folder.Create();
+        if (plan.Resumed is null)
+        {
+            return;
+        }
+        context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {CliPaths.Shown(plan.Resumed.Source)}");
+        string best = Path.Combine(plan.ResumeFolder!, "best.safetensors");
+        if (!InputFiles.SameFile(plan.ResumeFolder!, plan.Folder.FullPath) && File.Exists(best))
+        {
+            File.Copy(best, checkpoints.BestPath, overwrite: true);
+        }
+        if (checkpoints.Recover() is { } repaired)
+        {
+            context.Output.WriteLine(repaired);
+        }
+    }
+
+    private static string Summary(TrainingHistory history, TrainingCheckpoint? resumed, CheckpointCallback checkpoints)
+    {
+        if (history.Best is { } best)
+        {
+            return $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {CliPaths.Shown(checkpoints.BestPath)}";
+        }
+        string when = resumed?.BestEpoch is int epoch ? $"after epoch {epoch + 1}, before this resume" : "in an earlier part of the run";
+        return $"best test accuracy {resumed?.BestAccuracy:P2} {when}: {CliPaths.Shown(checkpoints.BestPath)}";
     }
 }

@@ -60,9 +60,10 @@ internal static class TrainingReport
 
     private static (Dataset, string) LoadTest(ModelInput input, string? directory, TextWriter log)
     {
-        LoadedData sets = DataSources.LoadFor(directory, PictureOptions.FromMetadata(input.Metadata, input.InputShape), train: false, log);
-        input.Normalization.Apply(sets.Test);
-        return (sets.Test, sets.Description);
+        DataSource files = input.Locate(directory);
+        Dataset test = files.LoadTest();
+        test.Normalize(input.Normalization);
+        return (test, files.Description);
     }
 
     private static List<(string, string)> RecipeRows(TrainRecipe? recipe)

@@ -59,6 +59,18 @@ public static class Cifar10
         return names.Length == 10 ? names : [.. DefaultClassNames];
     }
 
+    /// <summary>The number of records in a batch file, from its size alone.</summary>
+    /// <exception cref="IdxFormatException">The file's length is not a positive multiple of <see cref="RecordSize"/>.</exception>
+    public static int RecordCount(string path)
+    {
+        long length = new FileInfo(path).Length;
+        if (length == 0 || length % RecordSize != 0)
+        {
+            throw WrongSize(path, length);
+        }
+        return checked((int)(length / RecordSize));
+    }
+
     /// <summary>Loads and concatenates batch files; every file is checked before any pixel is converted.</summary>
     /// <exception cref="IdxFormatException">A file's length is not a positive multiple of <see cref="RecordSize"/>, or a label is outside 0–9.</exception>
     public static Dataset Load(IReadOnlyList<string> files)
@@ -89,13 +101,14 @@ public static class Cifar10
         return new Dataset(images, labels, 10);
     }
 
+    private static IdxFormatException WrongSize(string path, long length) => new(path, length / RecordSize * RecordSize,
+        $"a CIFAR-10 batch is a run of {RecordSize:N0}-byte records (a label byte and 3×32×32 pixels) but the file has {length:N0} bytes: {length / RecordSize:N0} whole records and {length % RecordSize:N0} bytes over");
+
     private static void Check(string path, byte[] bytes)
     {
         if (bytes.Length == 0 || bytes.Length % RecordSize != 0)
         {
-            long whole = bytes.Length / RecordSize * (long)RecordSize;
-            throw new IdxFormatException(path, whole,
-                $"a CIFAR-10 batch is a run of {RecordSize:N0}-byte records (a label byte and 3×32×32 pixels) but the file has {bytes.Length:N0} bytes: {bytes.Length / RecordSize:N0} whole records and {bytes.Length % RecordSize:N0} bytes over");
+            throw WrongSize(path, bytes.Length);
         }
         for (int record = 0; record < bytes.Length / RecordSize; record++)
         {

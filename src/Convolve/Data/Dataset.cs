@@ -65,6 +65,10 @@ public sealed partial class Dataset
     /// <summary>Whether a normalisation has been applied.</summary>
     public bool IsNormalized { get; private set; }
 
+    /// <summary>The normalisation applied to the images, <see cref="InputNormalization.None"/> until one is.</summary>
+    public InputNormalization Normalization => !IsNormalized ? InputNormalization.None
+        : channelMeans is null ? new InputNormalization(NormalizationMean, NormalizationStd) : new InputNormalization(channelMeans, channelStds!);
+
     /// <summary>The value a black (zero) source pixel has now: 0, or −mean/std once normalised.</summary>
     public float ZeroPixelValue => (0f - (float)NormalizationMean) / (float)NormalizationStd;
 
@@ -73,8 +77,7 @@ public sealed partial class Dataset
     /// <c>[N, H, W]</c> becomes <c>[N, 1, H, W]</c>, rank 4 is read as <c>[N, C, H, W]</c>) and an IDX
     /// label file (integer types, rank 1), raw or gzip, and checks that they agree.
     /// </summary>
-    /// <exception cref="IdxFormatException">A file breaks the format, or a label is outside [0, <paramref name="classes"/>).</exception>
-    /// <exception cref="InvalidDataException">The files hold different numbers of items.</exception>
+    /// <exception cref="IdxFormatException">A file breaks the format, a label is outside [0, <paramref name="classes"/>), or the files hold different numbers of items.</exception>
     public static Dataset FromIdx(string imagesPath, string labelsPath, int classes = 10)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
@@ -87,8 +90,8 @@ public sealed partial class Dataset
         var images = DatasetFile.ReadImages(imagesPath);
         if (images.Shape[0] != labels.Length)
         {
-            throw new InvalidDataException(
-                $"{imagesPath} holds {images.Shape[0]} images but {labelsPath} holds {labels.Length} labels; they must be the same data set");
+            throw new IdxFormatException(
+                $"{imagesPath} holds {images.Shape[0]:N0} images but {labelsPath} holds {labels.Length:N0} labels; they must be the same data set");
         }
         return new Dataset(images, labels, classes);
     }
@@ -114,6 +117,19 @@ public sealed partial class Dataset
             squares += d * d;
         }
         return (mean, Math.Sqrt(squares / values.Length));
+    }
+
+    /// <summary>Applies <paramref name="normalization"/>; see <see cref="Normalize(double, double)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The data set is already normalised.</exception>
+    public void Normalize(InputNormalization normalization)
+    {
+        ArgumentNullException.ThrowIfNull(normalization);
+        if (normalization.Means.Count == 1)
+        {
+            Normalize(normalization.Mean, normalization.Std);
+            return;
+        }
+        Normalize([.. normalization.Means], [.. normalization.Stds]);
     }
 
     /// <summary>
