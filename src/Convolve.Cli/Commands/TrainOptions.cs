@@ -13,8 +13,9 @@ namespace Convolve.Cli.Commands;
 /// <param name="Data">--data, or null when not given.</param>
 /// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
 /// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
+/// <param name="Pictures">--image-size, --channels and --val-fraction, for a folder of pictures.</param>
 internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
-    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter);
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures);
 
 /// <summary>
 /// The options of <c>convolve train</c>. The defaults are the recipe of the README's headline
@@ -23,7 +24,8 @@ internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, stri
 internal sealed class TrainOptions
 {
     private readonly Option<string> model = new("--model", "-m") { Description = "Model from the zoo: " + string.Join(", ", ModelZoo.Names), DefaultValueFactory = _ => "fashion-cnn" };
-    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample; a resume uses the run's own data)" };
+    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files, CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin), or one subfolder of PNG/JPEG/BMP pictures per class (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample; a resume uses the run's own data)" };
+    private readonly PictureOptions.Options pictures = new();
     private readonly Option<int?> epochs = CliOptions.OptionalInteger("--epochs", "Number of epochs (default 2; with --resume, the new total)", min: 1, alias: "-e");
     private readonly Option<int> batchSize = CliOptions.Integer("--batch-size", "Images per step", 64, min: 1, alias: "-b");
     private readonly Option<string> optimizer = new("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
@@ -36,7 +38,7 @@ internal sealed class TrainOptions
     private readonly Option<double> gamma = CliOptions.Number("--gamma", "Decay factor (step schedule)", 0.1, 0, minInclusive: false);
     private readonly Option<int> warmup = CliOptions.Integer("--warmup", "Linear warm-up steps", 0, min: 0);
     private readonly Option<double?> clip = CliOptions.OptionalNumber("--clip-grad-norm", "Clip the total gradient L2 norm to this value", 0, minInclusive: false);
-    private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2) and horizontal flip" };
+    private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2; for pictures and CIFAR-10 an eighth of the side) and horizontal flip" };
     private readonly Option<ulong> seed = CliOptions.Seed("--seed", "Seed of initialisation, shuffling, augmentation and dropout", 1);
     private readonly Option<int?> limit = CliOptions.OptionalInteger("--limit", "Train on the first N images only", min: 1);
     private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores)", min: 1, max: Environment.ProcessorCount, alias: "-j");
@@ -45,7 +47,7 @@ internal sealed class TrainOptions
     private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output and --pause-after may be given" };
 
-    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit];
+    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
 
     public void AddTo(Command command)
     {
@@ -69,6 +71,6 @@ internal sealed class TrainOptions
             parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit));
         var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), parsed.GetValue(threads),
-            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter));
+            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed));
     }
 }
