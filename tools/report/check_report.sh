@@ -32,4 +32,4 @@ flags=(--headless --no-sandbox --disable-gpu --disable-background-networking --d
        --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$work/profile")
 timeout 120 "$chromium" "${flags[@]}" --dump-dom "$page" > "$work/dom.html" 2> "$work/chromium-dom.log"
 timeout 120 "$chromium" "${flags[@]}" --window-size=1280,2700 --screenshot="$screenshot" "$page" 2> "$work/chromium-shot.log"
-python3 tools/report/check_dom.py "$work/dom.html" "$screenshot"
+/usr/bin/python3 tools/report/check_dom.py "$work/dom.html" "$screenshot"
