@@ -42,6 +42,12 @@ public sealed class TrainerOptions
     /// </summary>
     public double? PreviousBestAccuracy { get; init; }
 
+    /// <summary>
+    /// Who computes each step's gradient and the validation scores; null (the default) for this
+    /// process alone on the whole batch. Data-parallel training sets <c>Convolve.Distributed.DataParallel</c> here.
+    /// </summary>
+    public ITrainingWorkers? Workers { get; init; }
+
     /// <summary>Called after every step and every epoch, in order.</summary>
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
 
