@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Convolve.Data;
+using Convolve.Distributed;
 using Convolve.Kernels;
 using Convolve.Layers;
 using Convolve.Losses;
@@ -24,6 +25,16 @@ internal static class TrainCommand
 
     private static int Run(CliContext context, TrainRequest request)
     {
+        if (request.Distributed is null)
+        {
+            return Train(context, request, null);
+        }
+        using var distributed = DistributedRun.Start(context, request.Distributed.TimeoutSeconds);
+        return distributed.Run(() => Train(distributed.Context, request, distributed));
+    }
+
+    private static int Train(CliContext context, TrainRequest request, DistributedRun? distributed)
+    {
         TrainRecipe recipe = request.Recipe;
         TrainingCheckpoint? resumed = request.ResumeFrom is null ? null : TrainingCheckpoint.Load(request.ResumeFrom);
         if (resumed is not null)
@@ -33,6 +44,8 @@ internal static class TrainCommand
             TrainRecipe original = TrainRecipe.FromJson(stored, request.ResumeFrom!);
             recipe = original with { Epochs = request.Epochs ?? original.Epochs };
         }
+        recipe = recipe with { Shards = ShardedTraining.ShardsOf(recipe, distributed) };
+        ShardedTraining.RequireShareable(recipe.Shards!.Value, distributed);
         Parallelism.MaxThreads = request.Threads;
         DatasetFiles files = TrainingData.Locate(recipe.Data, context.Output);
         Dataset train = TrainingData.Take(files.LoadTrain(), recipe.Limit);
@@ -54,6 +67,12 @@ internal static class TrainCommand
         var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes), train.ItemShape);
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         var checkpoints = new CheckpointCallback(request.Output, metadata);
+        DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, resumed);
+        bool writes = distributed is null || distributed.Communicator.Rank == 0;
+        if (distributed is not null)
+        {
+            distributed.CheckpointFolder = checkpoints.Directory;
+        }
         var output = new TrainingOutput(context);
         var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, resumed is null ? 0 : resumed.CompletedEpoch + 1);
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
@@ -67,7 +86,8 @@ internal static class TrainCommand
             StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
             StartGlobalStep = resumed?.GlobalStep ?? 0,
             PreviousBestAccuracy = resumed?.BestAccuracy,
-            Callbacks = [output, checkpoints, record],
+            Callbacks = writes ? [output, checkpoints, record] : [],
+            Workers = workers,
         });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
         if (resumed is not null)
@@ -75,11 +95,15 @@ internal static class TrainCommand
             context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");
         }
         TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+        if (workers is not null)
+        {
+            context.Output.WriteLine(ShardedTraining.Describe(workers, recipe.BatchSize));
+        }
         EpochReport? best = history.Best;
         context.Output.WriteLine(best is null
             ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
             : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
-        if (history.Epochs.Count > 0)
+        if (history.Epochs.Count > 0 && writes)
         {
             Report.TrainingReport.Build(checkpoints.Directory, null, (test, files.Description), null, context.Output).Commit(context.Output);
         }

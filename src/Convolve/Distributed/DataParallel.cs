@@ -31,7 +31,7 @@ public sealed class DataParallel : ITrainingWorkers
     private readonly float[] shardValues, node, gathered, total;
     private readonly double[] shardStats, gatheredStats;
     private readonly ShardSlicer slicer = new();
-    private readonly Stopwatch communication = new();
+    private readonly Stopwatch communication = new(), gradient = new();
 
     /// <summary>Plans <paramref name="shards"/> shards over the communicator's ranks for <paramref name="model"/>.</summary>
     /// <exception cref="ArgumentException">The ranks cannot share the shards (see <see cref="ShardPlan"/>).</exception>
@@ -57,6 +57,9 @@ public sealed class DataParallel : ITrainingWorkers
     /// <summary>Steps computed so far.</summary>
     public long Steps { get; private set; }
 
+    /// <summary>Time spent in <see cref="ComputeGradient"/> so far: the shards' passes and the exchanges.</summary>
+    public TimeSpan GradientTime => gradient.Elapsed;
+
     /// <summary>Time spent in the collectives of the steps so far (waiting for slower ranks included).</summary>
     public TimeSpan CommunicationTime => communication.Elapsed;
 
@@ -67,6 +70,7 @@ public sealed class DataParallel : ITrainingWorkers
         ArgumentNullException.ThrowIfNull(loss);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(labels);
+        gradient.Start();
         int first = Plan.FirstShard(communicator.Rank), end = Plan.EndShard(communicator.Rank);
         layout.SaveBuffers();
         for (int shard = first; shard < end; shard++)
@@ -74,7 +78,7 @@ public sealed class DataParallel : ITrainingWorkers
             ComputeShard(model, loss, images, labels, shard, shard - first);
         }
         layout.RestoreBuffers();
-        tree.Sum(first, end, (lo, hi) => hi - lo == 1 ? shardValues.AsMemory((lo - first) * layout.Length, layout.Length) : null, node);
+        tree.Sum(first, end, OwnShard, node);
         communication.Start();
         communicator.Allgather(node, gathered);
         communicator.Allgather(shardStats, gatheredStats);
@@ -82,6 +86,7 @@ public sealed class DataParallel : ITrainingWorkers
         tree.Sum(0, Plan.Shards, RankSubtree, total);
         layout.Scatter(total, NonEmptyShards(labels.Length));
         Steps++;
+        gradient.Stop();
         return Totals(loss, labels.Length);
     }
 
@@ -134,17 +139,27 @@ public sealed class DataParallel : ITrainingWorkers
         layout.Gather(values, mean ? (float)((double)count / batch) : 1f);
     }
 
+    /// <summary>The weighted gradient and buffers of shard <c>lo</c>, one of this rank's, when <c>[lo, hi)</c> is that one shard.</summary>
+    private bool OwnShard(int lo, int hi, out ReadOnlyMemory<float> value)
+    {
+        int slot = lo - Plan.FirstShard(communicator.Rank);
+        value = hi - lo == 1 ? shardValues.AsMemory(slot * layout.Length, layout.Length) : default;
+        return hi - lo == 1;
+    }
+
     /// <summary>The subtree sum rank r sent, when <c>[lo, hi)</c> is rank r's block of shards.</summary>
-    private ReadOnlyMemory<float>? RankSubtree(int lo, int hi)
+    private bool RankSubtree(int lo, int hi, out ReadOnlyMemory<float> value)
     {
         for (int r = 0; r < communicator.Size; r++)
         {
             if (Plan.FirstShard(r) == lo && Plan.EndShard(r) == hi)
             {
-                return gathered.AsMemory(r * layout.Length, layout.Length);
+                value = gathered.AsMemory(r * layout.Length, layout.Length);
+                return true;
             }
         }
-        return null;
+        value = default;
+        return false;
     }
 
     /// <summary>The batch's loss (mean or sum, as the loss reports it) and correct count, added in shard order.</summary>

@@ -12,6 +12,9 @@ namespace Convolve.Distributed;
 /// </summary>
 internal sealed class ShardTree(int shards, int length)
 {
+    /// <summary>Gives the value of the node <c>[lo, hi)</c> when it is known (a shard, or a rank's subtree sum).</summary>
+    public delegate bool NodeValue(int lo, int hi, out ReadOnlyMemory<float> value);
+
     private readonly List<float[]> scratch = [];
 
     /// <summary>Whether <c>[lo, hi)</c> is a node of the tree over <paramref name="shards"/> shards.</summary>
@@ -42,11 +45,11 @@ internal sealed class ShardTree(int shards, int length)
     /// <paramref name="known"/> gives the value of each node it covers (ranges that are tree nodes, disjoint,
     /// together covering <c>[lo, hi)</c>): a shard's own value, or a rank's subtree sum.
     /// </summary>
-    public void Sum(int lo, int hi, Func<int, int, ReadOnlyMemory<float>?> known, Span<float> result) => Sum(lo, hi, known, result, 0);
+    public void Sum(int lo, int hi, NodeValue known, Span<float> result) => Sum(lo, hi, known, result, 0);
 
-    private void Sum(int lo, int hi, Func<int, int, ReadOnlyMemory<float>?> known, Span<float> result, int depth)
+    private void Sum(int lo, int hi, NodeValue known, Span<float> result, int depth)
     {
-        if (known(lo, hi) is { } value)
+        if (known(lo, hi, out ReadOnlyMemory<float> value))
         {
             value.Span.CopyTo(result);
             return;

@@ -1,0 +1,68 @@
+using System.Globalization;
+using Convolve.Data;
+using Convolve.Distributed;
+using Convolve.Layers;
+using Convolve.Models;
+using Convolve.Optimizers;
+using Convolve.Training;
+
+namespace Convolve.Cli;
+
+/// <summary>
+/// The data-parallel side of `convolve train`: the workers for <c>--shards</c> in one process, or,
+/// with <c>--distributed</c>, the check that every rank was started alike, rank 0's state broadcast
+/// to the others, and the workers over MPI.
+/// </summary>
+internal static class ShardedTraining
+{
+    /// <summary>The shard count of a run: the recipe's, else the number of ranks (1 in one process).</summary>
+    public static int ShardsOf(TrainRecipe recipe, DistributedRun? distributed) => recipe.Shards ?? distributed?.Communicator.Size ?? 1;
+
+    /// <summary>Refuses, on every rank alike, a shard count the ranks cannot share.</summary>
+    public static void RequireShareable(int shards, DistributedRun? distributed)
+    {
+        int ranks = distributed?.Communicator.Size ?? 1;
+        if (!ShardPlan.Splits(shards, ranks))
+        {
+            string message = $"--shards {shards} cannot be shared by {ranks} ranks (each rank's shards must form one subtree of the fixed summation tree): "
+                + $"run {string.Join(", ", ShardPlan.RankCounts(shards))} ranks, or start a new run with another --shards (a power of two splits over every power of two up to it)";
+            throw distributed is null ? new UserErrorException(message) : new DistributedRun.SharedFailure(message);
+        }
+    }
+
+    /// <summary>The workers of the run, or null for the plain one-process trainer (one shard, no MPI).</summary>
+    public static DataParallel? Workers(TrainRecipe recipe, DistributedRun? distributed, Layer model, Optimizer optimizer, Dataset train, Dataset test, TrainingCheckpoint? resumed)
+    {
+        int shards = ShardsOf(recipe, distributed);
+        if (distributed is null)
+        {
+            return shards == 1 ? null : new DataParallel(new LocalCommunicator(), model, shards);
+        }
+        ICommunicator communicator = distributed.Communicator;
+        ConfigurationCheck.Require(communicator,
+        [
+            ("model", recipe.Model),
+            ("architecture", ModelArchitecture.ToJson(model)),
+            ("--batch-size", recipe.BatchSize.ToString(CultureInfo.InvariantCulture)),
+            ("--shards", shards.ToString(CultureInfo.InvariantCulture)),
+            ("--seed", recipe.Seed.ToString(CultureInfo.InvariantCulture)),
+            ("training options", (recipe with { Data = null }).ToJson()),
+            ("training data", ConfigurationCheck.Fingerprint(train)),
+            ("test data", ConfigurationCheck.Fingerprint(test)),
+            ("resume point", resumed is null ? "none" : $"after epoch {resumed.CompletedEpoch + 1}, step {resumed.GlobalStep}"),
+        ]);
+        ModelBroadcast.FromRoot(communicator, model, optimizer);
+        return new DataParallel(communicator, model, shards);
+    }
+
+    /// <summary>One line on the shards, what a step exchanges and how long the exchanges took.</summary>
+    public static string Describe(DataParallel workers, int batchSize)
+    {
+        ShardPlan plan = workers.Plan;
+        double perStep = workers.Steps == 0 ? 0 : workers.GradientTime.TotalMilliseconds / workers.Steps;
+        double exchange = workers.Steps == 0 ? 0 : workers.CommunicationTime.TotalMilliseconds / workers.Steps;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"data-parallel: {plan.Ranks} rank{(plan.Ranks == 1 ? "" : "s")}, {plan.Shards} shards of {batchSize / (double)plan.Shards:0.#} images per batch; "
+            + $"each rank sends {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; exchanges took {exchange:0.##} ms of the {perStep:0.#} ms a step's gradient took ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)");
+    }
+}
