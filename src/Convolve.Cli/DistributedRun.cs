@@ -7,7 +7,7 @@ namespace Convolve.Cli;
 
 /// <summary>
 /// One rank of <c>mpirun -np P convolve train --distributed</c>: initialises MPI, gives rank 0 the
-/// terminal and every other rank a silent output, and ends the job cleanly on failure. Failures that
+/// output (plain lines, no live bar) and every other rank a silent one, and ends the job cleanly on failure. Failures that
 /// every rank meets alike (ranks not started alike, a diverged step, shards that cannot be shared)
 /// are printed once, by rank 0, and every rank exits with code 2 after finalising MPI; a failure of
 /// one rank alone is printed by that rank, with its number, and ends every rank at once (MPI_Abort).
@@ -16,11 +16,18 @@ namespace Convolve.Cli;
 internal sealed class DistributedRun : IDisposable
 {
     private readonly PosixSignalRegistration stopped;
+    private readonly TextWriter plain;
 
     private DistributedRun(MpiCommunicator communicator, CliContext context)
     {
         Communicator = communicator;
-        Context = communicator.Rank == 0 ? context : new CliContext(TextWriter.Null, context.Error);
+        // mpirun forwards each rank's output through its daemons, where a live progress bar turns into
+        // wrapped fragments: rank 0 prints plain lines (a writer of its own on standard output is not
+        // the terminal CliContext.IsInteractive looks for).
+        plain = communicator.Rank != 0 ? TextWriter.Null
+            : ReferenceEquals(context.Output, Console.Out) ? new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true }
+            : context.Output;
+        Context = new CliContext(plain, context.Error);
         stopped = PosixSignalRegistration.Create(PosixSignal.SIGTERM, _ => context.Error.WriteLine(
             $"convolve: {Who}: stopped by mpirun: another rank ended or the job was cancelled; {(CheckpointFolder is null ? "no checkpoint was written" : $"the checkpoints in {CheckpointFolder} are those of the last completed epoch")}"));
     }
@@ -88,6 +95,7 @@ internal sealed class DistributedRun : IDisposable
     public void Dispose()
     {
         stopped.Dispose();
+        plain.Flush();
         Communicator.Dispose();
     }
 

@@ -55,6 +55,16 @@ internal static class ShardedTraining
         return new DataParallel(communicator, model, shards);
     }
 
+    /// <summary>What the workers will do, before training: ranks, shards, and which runs give the same weights.</summary>
+    public static string Announce(DataParallel workers, DistributedRun? distributed, int batchSize)
+    {
+        ShardPlan plan = workers.Plan;
+        string ranks = distributed is null ? "1 process" : $"{plan.Ranks} ranks over Open MPI ({distributed.Communicator.LibraryName})";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"data-parallel: {ranks}, each batch of {batchSize} cut into {plan.Shards} gradient shards; any run with --batch-size {batchSize} --shards {plan.Shards} "
+            + $"on {string.Join(", ", ShardPlan.RankCounts(plan.Shards))} rank(s) ends with the same weights");
+    }
+
     /// <summary>One line on the shards, what a step exchanges and how long the exchanges took.</summary>
     public static string Describe(DataParallel workers, int batchSize)
     {
@@ -62,7 +72,7 @@ internal static class ShardedTraining
         double perStep = workers.Steps == 0 ? 0 : workers.GradientTime.TotalMilliseconds / workers.Steps;
         double exchange = workers.Steps == 0 ? 0 : workers.CommunicationTime.TotalMilliseconds / workers.Steps;
         return string.Create(CultureInfo.InvariantCulture,
-            $"data-parallel: {plan.Ranks} rank{(plan.Ranks == 1 ? "" : "s")}, {plan.Shards} shards of {batchSize / (double)plan.Shards:0.#} images per batch; "
-            + $"each rank sends {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; exchanges took {exchange:0.##} ms of the {perStep:0.#} ms a step's gradient took ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)");
+            $"data-parallel: {plan.Ranks} rank{(plan.Ranks == 1 ? "" : "s")}, {plan.Shards} shards of {batchSize / (double)plan.Shards:0.#} images; "
+            + $"each rank sent {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; the exchanges took {exchange:0.##} ms of the {perStep:0.#} ms of a step's gradient ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)");
     }
 }

@@ -90,6 +90,10 @@ internal static class TrainCommand
             Workers = workers,
         });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
+        if (workers is not null)
+        {
+            context.Output.WriteLine(ShardedTraining.Announce(workers, distributed, recipe.BatchSize));
+        }
         if (resumed is not null)
         {
             context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");

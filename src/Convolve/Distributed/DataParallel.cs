@@ -18,7 +18,9 @@ namespace Convolve.Distributed;
 /// bit-identical on all ranks and for every rank count the plan allows. BatchNorm normalises each
 /// shard with the shard's own statistics (as PyTorch's DistributedDataParallel does); every
 /// shard's forward pass starts from the same running statistics and the step ends with the mean
-/// of the shards' updated values, so running statistics are the same on every rank too.
+/// of the shards' updated values, so running statistics are the same on every rank too. Dropout
+/// masks drawn from <see cref="RandomSource.Global"/> follow the shard, not the rank
+/// (<see cref="ShardRandomness"/>); a layer with a generator of its own draws per rank.
 /// Set it as <see cref="TrainerOptions.Workers"/>; with a <see cref="LocalCommunicator"/> one
 /// process computes the same shards the same way.
 /// </summary>
@@ -31,6 +33,7 @@ public sealed class DataParallel : ITrainingWorkers
     private readonly float[] shardValues, node, gathered, total;
     private readonly double[] shardStats, gatheredStats;
     private readonly ShardSlicer slicer = new();
+    private readonly ShardRandomness randomness;
     private readonly Stopwatch communication = new(), gradient = new();
 
     /// <summary>Plans <paramref name="shards"/> shards over the communicator's ranks for <paramref name="model"/>.</summary>
@@ -42,6 +45,7 @@ public sealed class DataParallel : ITrainingWorkers
         (this.communicator, Plan) = (communicator, new ShardPlan(shards, communicator.Size));
         layout = new GradientLayout(model);
         tree = new ShardTree(shards, layout.Length);
+        randomness = new ShardRandomness(shards);
         blockSlots = Enumerable.Range(0, communicator.Size).Max(r => Plan.EndShard(r) - Plan.FirstShard(r));
         shardValues = new float[(long)blockSlots * layout.Length <= Array.MaxLength ? blockSlots * layout.Length : throw new ArgumentException($"{blockSlots} shards of {layout.Length:N0} values do not fit one array; use more ranks or fewer shards", nameof(shards))];
         (node, total, gathered) = (new float[layout.Length], new float[layout.Length], new float[(long)layout.Length * communicator.Size]);
@@ -73,10 +77,13 @@ public sealed class DataParallel : ITrainingWorkers
         gradient.Start();
         int first = Plan.FirstShard(communicator.Rank), end = Plan.EndShard(communicator.Rank);
         layout.SaveBuffers();
+        randomness.BeginStep();
         for (int shard = first; shard < end; shard++)
         {
+            randomness.BeginShard(shard);
             ComputeShard(model, loss, images, labels, shard, shard - first);
         }
+        randomness.EndStep();
         layout.RestoreBuffers();
         tree.Sum(first, end, OwnShard, node);
         communication.Start();
