@@ -24,35 +24,21 @@ internal static unsafe class MpiNative
     /// <summary>MPI_MAX_ERROR_STRING in Open MPI (OPAL_MAX_ERROR_STRING).</summary>
     public const int MaxErrorString = 256;
 
-    private static readonly Lazy<Functions> Loaded = new(Load);
+    private static readonly Lazy<Functions> Loaded = new(() => Load(LibraryNames));
 
     /// <summary>The functions and handles; throws <see cref="MpiUnavailableException"/> when libmpi cannot be used.</summary>
     public static Functions Api => Loaded.Value;
 
-    /// <summary>Whether a usable Open MPI libmpi is present (loads it on first call).</summary>
-    public static bool TryLoad(out string? problem)
-    {
-        try
-        {
-            _ = Api;
-            problem = null;
-            return true;
-        }
-        catch (MpiUnavailableException ex)
-        {
-            problem = ex.Message;
-            return false;
-        }
-    }
-
-    private static Functions Load()
+    /// <summary>Loads the first of <paramref name="names"/> that loads and resolves Open MPI's interface from it.</summary>
+    /// <exception cref="MpiUnavailableException">None loads, or the one that does is not Open MPI's.</exception>
+    internal static Functions Load(IReadOnlyList<string> names)
     {
         nint library = 0;
-        string? loadedName = LibraryNames.FirstOrDefault(name => NativeLibrary.TryLoad(name, out library));
+        string? loadedName = names.FirstOrDefault(name => NativeLibrary.TryLoad(name, out library));
         if (loadedName is null)
         {
             throw new MpiUnavailableException(
-                $"distributed training needs Open MPI's libmpi ({string.Join(" or ", LibraryNames)}), which could not be loaded; "
+                $"distributed training needs Open MPI's libmpi ({string.Join(" or ", names)}), which could not be loaded; "
                 + "install it (Debian/Ubuntu: apt-get install openmpi-bin libopenmpi-dev) and start the ranks with mpirun");
         }
         if (!NativeLibrary.TryGetExport(library, "ompi_mpi_comm_world", out _))
