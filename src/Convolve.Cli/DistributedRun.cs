@@ -75,10 +75,13 @@ internal sealed class DistributedRun : IDisposable
         }
         catch (Exception ex) when (ex is RankMismatchException or TrainingDivergedException or SharedFailure)
         {
+            // Rank 0 prints before any rank exits: mpirun stops the job at the first non-zero exit.
             if (Communicator.Rank == 0)
             {
-                throw ex is SharedFailure ? new UserErrorException(ex.Message) : ex;
+                Context.Error.WriteLine($"convolve: {CliErrors.Describe(ex)}");
+                Context.Error.Flush();
             }
+            Communicator.Barrier();
             return CliApp.UserError;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

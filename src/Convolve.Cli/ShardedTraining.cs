@@ -25,7 +25,7 @@ internal static class ShardedTraining
         if (!ShardPlan.Splits(shards, ranks))
         {
             string message = $"--shards {shards} cannot be shared by {ranks} ranks (each rank's shards must form one subtree of the fixed summation tree): "
-                + $"run {string.Join(", ", ShardPlan.RankCounts(shards))} ranks, or start a new run with another --shards (a power of two splits over every power of two up to it)";
+                + $"run on {Either(ShardPlan.RankCounts(shards))} ranks, or start a new run with another --shards (a power of two splits over every power of two up to it)";
             throw distributed is null ? new UserErrorException(message) : new DistributedRun.SharedFailure(message);
         }
     }
@@ -46,7 +46,7 @@ internal static class ShardedTraining
             ("--batch-size", recipe.BatchSize.ToString(CultureInfo.InvariantCulture)),
             ("--shards", shards.ToString(CultureInfo.InvariantCulture)),
             ("--seed", recipe.Seed.ToString(CultureInfo.InvariantCulture)),
-            ("training options", (recipe with { Data = null }).ToJson()),
+            ("other training options", (recipe with { Data = null, BatchSize = 0, Shards = null, Seed = 0 }).ToJson()),
             ("training data", ConfigurationCheck.Fingerprint(train)),
             ("test data", ConfigurationCheck.Fingerprint(test)),
             ("resume point", resumed is null ? "none" : $"after epoch {resumed.CompletedEpoch + 1}, step {resumed.GlobalStep}"),
@@ -62,8 +62,12 @@ internal static class ShardedTraining
         string ranks = distributed is null ? "1 process" : $"{plan.Ranks} ranks over Open MPI ({distributed.Communicator.LibraryName})";
         return string.Create(CultureInfo.InvariantCulture,
             $"data-parallel: {ranks}, each batch of {batchSize} cut into {plan.Shards} gradient shards; any run with --batch-size {batchSize} --shards {plan.Shards} "
-            + $"on {string.Join(", ", ShardPlan.RankCounts(plan.Shards))} rank(s) ends with the same weights");
+            + $"on {Either(ShardPlan.RankCounts(plan.Shards))} ranks ends with the same weights");
     }
+
+    /// <summary>"1", "1 or 2", "1, 2 or 4".</summary>
+    private static string Either(IReadOnlyList<int> counts) =>
+        counts.Count == 1 ? counts[0].ToString(CultureInfo.InvariantCulture) : $"{string.Join(", ", counts.SkipLast(1))} or {counts[^1]}";
 
     /// <summary>One line on the shards, what a step exchanges and how long the exchanges took.</summary>
     public static string Describe(DataParallel workers, int batchSize)

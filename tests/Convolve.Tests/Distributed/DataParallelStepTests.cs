@@ -10,6 +10,7 @@ using Convolve.Training;
 namespace Convolve.Tests.Distributed;
 
 /// <summary>One step and one evaluation through <see cref="DataParallel"/>, against values derived independently.</summary>
+[Collection(Dense.GlobalRandomSerial.Name)] // DataParallel with several shards moves RandomSource.Global
 public class DataParallelStepTests
 {
     [Fact]

@@ -13,6 +13,7 @@ namespace Convolve.Tests.Distributed;
 /// BatchNorm statistics and scores do not depend on the number of ranks, and one shard is the
 /// plain trainer.
 /// </summary>
+[Collection(Dense.GlobalRandomSerial.Name)] // DataParallel with several shards moves RandomSource.Global
 public class DataParallelTrainingTests
 {
     // 40 images in batches of 12: three full batches and a last one of 4, whose shards hold one image each.
