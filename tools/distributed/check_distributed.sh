@@ -17,9 +17,19 @@ mpi=(mpirun --allow-run-as-root --oversubscribe --mca btl self,tcp)
 sample="$PWD/data/fashion-mnist-sample"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fail() { echo "FAILED: $*"; exit 1; }
+fail() { echo "FAILED: $*" >&2; exit 1; }
 same() { python3 tools/distributed/same_run.py "$1" "$2" || fail "$3"; }
 checks=0
+
+# Waits for the first checkpoint of the run writing into $1, then prints the PID of its rank 1.
+rank1_after_checkpoint() {
+  for _ in $(seq 600); do [ -f "$1/last.safetensors" ] && break; sleep 0.1; done
+  [ -f "$1/last.safetensors" ] || fail "no checkpoint in $1 after a minute"
+  for pid in $(pgrep -f "Convolve.Cli.dll train.*$1"); do
+    if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then echo "$pid"; return; fi
+  done
+  fail "rank 1 of the run in $1 not found"
+}
 
 echo "== 1. one process, 2 and 4 ranks: the same weights"
 for model in fashion-cnn vgg-small; do
@@ -39,13 +49,7 @@ run=(train --model fashion-cnn --data "$sample" --epochs 4 --limit 2000 --shards
 "${cli[@]}" "${run[@]}" --threads 1 --output "$work/whole" > /dev/null
 "${mpi[@]}" -np 2 "${cli[@]}" "${run[@]}" --distributed --output "$work/killed" > "$work/killed.log" 2> "$work/killed.err" &
 launcher=$!
-for _ in $(seq 600); do [ -f "$work/killed/last.safetensors" ] && break; sleep 0.1; done
-[ -f "$work/killed/last.safetensors" ] || fail "no checkpoint after a minute"
-victim=""
-for pid in $(pgrep -f "Convolve.Cli.dll train.*$work/killed"); do
-  if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then victim=$pid; fi
-done
-[ -n "$victim" ] || fail "rank 1 not found"
+victim=$(rank1_after_checkpoint "$work/killed")
 killed_at=$(date +%s%N)
 kill -9 "$victim"
 status=0
@@ -68,12 +72,7 @@ checks=$((checks + 2))
 echo "== 3. a rank that hangs"
 "${mpi[@]}" -np 2 "${cli[@]}" "${run[@]}" --distributed --comm-timeout 5 --output "$work/hung" > /dev/null 2> "$work/hung.err" &
 launcher=$!
-for _ in $(seq 600); do [ -f "$work/hung/last.safetensors" ] && break; sleep 0.1; done
-victim=""
-for pid in $(pgrep -f "Convolve.Cli.dll train.*$work/hung"); do
-  if tr '\0' '\n' < "/proc/$pid/environ" 2> /dev/null | grep -qx OMPI_COMM_WORLD_RANK=1; then victim=$pid; fi
-done
-[ -n "$victim" ] || fail "rank 1 not found"
+victim=$(rank1_after_checkpoint "$work/hung")
 stopped_at=$(date +%s%N)
 kill -STOP "$victim"
 status=0
@@ -81,7 +80,7 @@ wait "$launcher" || status=$?
 seconds=$(( ($(date +%s%N) - stopped_at) / 1000000 ))
 echo "mpirun exited with $status, ${seconds} ms after rank 1 was stopped; rank 0 said:"
 grep "^convolve: rank 0" "$work/hung.err" | sed 's/^/  /'
-grep -q "convolve: rank 0: MPI_Allgather of .* bytes did not complete within 5 s: another rank has died or hangs" "$work/hung.err" || fail "no timeout message"
+grep -q "convolve: rank 0 of 2: MPI_Allgather of .* bytes did not complete within 5 s: another rank has died or hangs" "$work/hung.err" || fail "no timeout message"
 [ "$seconds" -lt 30000 ] || fail "the job took ${seconds} ms to stop"
 checks=$((checks + 1))
 

@@ -15,7 +15,7 @@ internal sealed class CollectiveWatchdog : IDisposable
     /// <summary>The exit code of a rank that gave up waiting for the others.</summary>
     public const int TimeoutExitCode = 3;
 
-    private readonly int rank;
+    private readonly int rank, size;
     private readonly long timeoutTicks;
     private readonly Action<string>? onTimeout;
     private readonly Thread thread;
@@ -24,13 +24,13 @@ internal sealed class CollectiveWatchdog : IDisposable
     private string operation = "";
     private long bytes;
 
-    public CollectiveWatchdog(int rank, TimeSpan timeout, Action<string>? onTimeout)
+    public CollectiveWatchdog(int rank, int size, TimeSpan timeout, Action<string>? onTimeout)
     {
         if (timeout <= TimeSpan.Zero)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "the collective timeout must be positive");
         }
-        (this.rank, Timeout, this.onTimeout) = (rank, timeout, onTimeout);
+        (this.rank, this.size, Timeout, this.onTimeout) = (rank, size, timeout, onTimeout);
         timeoutTicks = (long)(timeout.TotalSeconds * Stopwatch.Frequency);
         thread = new Thread(Watch) { IsBackground = true, Name = "collective watchdog" };
         thread.Start();
@@ -63,7 +63,7 @@ internal sealed class CollectiveWatchdog : IDisposable
             if (started != 0 && Stopwatch.GetTimestamp() - started > timeoutTicks)
             {
                 onTimeout?.Invoke(string.Create(CultureInfo.InvariantCulture,
-                    $"rank {rank}: {operation} of {bytes:N0} bytes did not complete within {Timeout.TotalSeconds:G} s: another rank has died or hangs; stopping this rank (exit code {TimeoutExitCode})"));
+                    $"rank {rank} of {size}: {operation} of {bytes:N0} bytes did not complete within {Timeout.TotalSeconds:G} s: another rank has died or hangs; stopping this rank (exit code {TimeoutExitCode})"));
                 Environment.Exit(TimeoutExitCode);
             }
         }

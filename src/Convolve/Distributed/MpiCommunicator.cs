@@ -51,7 +51,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         Check(mpi, mpi.CommSetErrhandler(mpi.CommWorld, mpi.ErrorsReturn), "MPI_Comm_set_errhandler");
         Check(mpi, mpi.CommRank(mpi.CommWorld, &rank), "MPI_Comm_rank");
         Check(mpi, mpi.CommSize(mpi.CommWorld, &size), "MPI_Comm_size");
-        return new MpiCommunicator(mpi, rank, size, new CollectiveWatchdog(rank, timeout, onTimeout));
+        return new MpiCommunicator(mpi, rank, size, new CollectiveWatchdog(rank, size, timeout, onTimeout));
     }
 
     /// <inheritdoc/>

@@ -42,7 +42,7 @@ public class MpiCommunicatorTests
     {
         var run = MpiRun.Start(2, Child, "timeout");
         Assert.Equal(3, run.ExitCode);
-        Assert.Contains("rank 0: MPI_Barrier of 0 bytes did not complete within 2 s: another rank has died or hangs; stopping this rank (exit code 3)", run.Error, StringComparison.Ordinal);
+        Assert.Contains("rank 0 of 2: MPI_Barrier of 0 bytes did not complete within 2 s: another rank has died or hangs; stopping this rank (exit code 3)", run.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("barrier-passed", run.Output, StringComparison.Ordinal);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(30), $"took {run.Elapsed}; rank 1 sleeps 60 s, so the timeout must have ended it");
     }
