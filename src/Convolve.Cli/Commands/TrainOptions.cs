@@ -29,12 +29,12 @@ internal sealed class TrainOptions
     private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2) and horizontal flip" };
     private readonly Option<ulong> seed = new("--seed") { Description = "Seed of initialisation, shuffling, augmentation and dropout", DefaultValueFactory = _ => 1 };
     private readonly Option<int?> limit = new("--limit") { Description = "Train on the first N images only" };
-    private readonly Option<int> threads = new("--threads", "-j") { Description = "Threads (results are reproducible for a seed and thread count)", DefaultValueFactory = _ => Environment.ProcessorCount };
+    private readonly Option<int> threads = new("--threads", "-j") { Description = "Threads (results are reproducible for a seed and thread count); with --distributed, per rank, by default the cores divided by the ranks on this machine", DefaultValueFactory = _ => Environment.ProcessorCount };
     private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL)" };
     private readonly Option<int?> shards = new("--shards") { Description = "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed)" };
     private readonly Option<bool> distributed = new("--distributed") { Description = "Train data-parallel as one rank of an MPI job: mpirun -np P convolve train --distributed … (Open MPI; --batch-size stays the global batch, rank 0 prints and writes the checkpoints)" };
     private readonly Option<double> commTimeout = new("--comm-timeout") { Description = "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", DefaultValueFactory = _ => 120 };
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run whose checkpoints are in this folder (or this last.safetensors) exactly: every training option comes from the checkpoint, only --epochs (to extend it), --threads and --output apply" };
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run whose checkpoints are in this folder (or this last.safetensors) exactly: every training option comes from the checkpoint, only --epochs (to extend it), --threads, --output, --distributed and --comm-timeout apply" };
 
     public void AddTo(Command command)
     {
