@@ -59,11 +59,14 @@ internal static class ShardedTraining
     public static string Announce(DataParallel workers, DistributedRun? distributed, int batchSize)
     {
         ShardPlan plan = workers.Plan;
-        string ranks = distributed is null ? "1 process" : $"{plan.Ranks} ranks over Open MPI ({distributed.Communicator.LibraryName})";
+        string ranks = distributed is null ? "1 process" : $"{Count(plan.Ranks, "rank")} over Open MPI ({distributed.Communicator.LibraryName})";
         return string.Create(CultureInfo.InvariantCulture,
-            $"data-parallel: {ranks}, each batch of {batchSize} cut into {plan.Shards} gradient shards; any run with --batch-size {batchSize} --shards {plan.Shards} "
-            + $"on {Either(ShardPlan.RankCounts(plan.Shards))} ranks ends with the same weights");
+            $"data-parallel: {ranks}, each batch of {batchSize} cut into {Count(plan.Shards, "gradient shard")}; any run with --batch-size {batchSize} --shards {plan.Shards} "
+            + $"on {Either(ShardPlan.RankCounts(plan.Shards))} rank{(plan.Shards == 1 ? "" : "s")} ends with the same weights");
     }
+
+    /// <summary>"1 rank", "2 ranks".</summary>
+    private static string Count(int count, string noun) => string.Create(CultureInfo.InvariantCulture, $"{count} {noun}{(count == 1 ? "" : "s")}");
 
     /// <summary>"1", "1 or 2", "1, 2 or 4".</summary>
     private static string Either(IReadOnlyList<int> counts) =>
@@ -76,7 +79,7 @@ internal static class ShardedTraining
         double perStep = workers.Steps == 0 ? 0 : workers.GradientTime.TotalMilliseconds / workers.Steps;
         double exchange = workers.Steps == 0 ? 0 : workers.CommunicationTime.TotalMilliseconds / workers.Steps;
         return string.Create(CultureInfo.InvariantCulture,
-            $"data-parallel: {plan.Ranks} rank{(plan.Ranks == 1 ? "" : "s")}, {plan.Shards} shards of {batchSize / (double)plan.Shards:0.#} images; "
+            $"data-parallel: {Count(plan.Ranks, "rank")}, {Count(plan.Shards, "shard")} of {batchSize / (double)plan.Shards:0.#} images; "
             + $"each rank sent {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; the exchanges took {exchange:0.##} ms of the {perStep:0.#} ms of a step's gradient ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)");
     }
 }
