@@ -2,11 +2,14 @@
 # Times the GEMM shapes with Convolve (bench/Convolve.Bench), numpy.matmul and torch.mm, then the
 # standard layers and the training steps of fashion-cnn, vgg-small and resnet-small with Convolve and
 # PyTorch (bench/compare_layers.py, PyTorch's networks from tools/reference/make_zoo_reference.py),
-# for 1 and 2 threads, and prints per row our median over theirs (GFLOP/s for GEMM: higher is
+# for 1 and 2 threads; a convolution row appears with Convolve's Auto choice and again per algorithm
+# ("[im2col]", "[direct]", "[winograd]"), each against PyTorch's one row; and prints per row our median over theirs (GFLOP/s for GEMM: higher is
 # better; ms for layers and training: lower is better). Takes several minutes.
 # PyTorch runs at its strongest setting: ATEN_CPU_CAPABILITY=avx512 where the CPU has AVX-512 (Debian's
 # build defaults to AVX2 kernels; on a CPU without AVX-512 that setting dies with "Illegal instruction").
-# Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,train skips the GEMM part.
+# The passes part prints each convolution algorithm's forward, input-gradient and weight-gradient passes
+# apart with GFLOP/s as a share of the measured FMA peak.
+# Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,passes,train skips the GEMM part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -15,7 +18,7 @@ if grep -qw avx512f /proc/cpuinfo; then torch_env="env ATEN_CPU_CAPABILITY=avx51
 echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'); PyTorch run with: $torch_env"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-parts=${COMPARE:-gemm,layers,train}
+parts=${COMPARE:-gemm,layers,passes,train}
 for threads in "${@:-1 2}"; do
   for t in $threads; do
     if [[ ,$parts, == *,gemm,* ]]; then
@@ -30,6 +33,10 @@ for threads in "${@:-1 2}"; do
                printf "%-26s %8.1f %8.1f %8.1f %8.2f %8.2f\n", s, o, n, t, (n > 0 ? o / n : 0), (t > 0 ? o / t : 0) } }' \
         "$out/ours" "$out/numpy" "$out/torch"
     fi
+    if [[ ,$parts, == *,passes,* ]]; then
+      # Each algorithm's three passes apart, GFLOP/s and share of the measured FMA peak (no peer row).
+      dotnet run -c Release --no-build --project bench/Convolve.Bench -- passes --threads "$t"
+    fi
     for run in layers train:fashion-cnn train:vgg-small train:resnet-small; do
       mode=${run%%:*}
       [[ ,$parts, == *,$mode,* ]] || continue
@@ -41,7 +48,8 @@ for threads in "${@:-1 2}"; do
       printf '%-18s %-38s %10s %10s %8s\n' kind name convolve torch ratio
       awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" { next }
            { key = $2 SUBSEP $3; median[file, key] = $4; if (file == 1) { order[++rows] = key; kind[key] = $2; name[key] = $3 } }
-           END { for (i = 1; i <= rows; i++) { k = order[i]; if (!((2, k) in median)) continue; o = median[1, k]; t = median[2, k];
+           END { for (i = 1; i <= rows; i++) { k = order[i]; peer = k; sub(/ \[[a-z0-9]+\]$/, "", peer);
+                 if (!((2, peer) in median)) continue; o = median[1, k]; t = median[2, peer];
                  printf "%-18s %-38s %10.3f %10.3f %8.2f\n", kind[k], name[k], o, t, (t > 0 ? o / t : 0) } }' \
           "$out/ours" "$out/torch"
     done

@@ -34,24 +34,57 @@ internal static class LayerBench
             {
                 continue;
             }
-            Layer layer = create();
-            // As the Trainer runs layers: results go into reused buffers. Fresh multi-megabyte
-            // tensors per call cost ~10 µs per page fault on this VM, which PyTorch's allocator
-            // (glibc reusing freed blocks) does not pay either.
-            layer.SetReuseBuffers(true);
             // Positive inputs: LPPool's square root needs positive sums (as on the PyTorch side).
             Tensor input = Tensor.RandomUniform(new Shape(inputDims), seed: 7, low: 0.1f, high: 1.1f);
-            layer.Eval();
-            Row(output, "forward", name, benchmark.Measure(() => layer.Forward(input)));
-            layer.Train();
-            Tensor gradOutput = Tensor.RandomNormal(layer.OutputShape(input.Shape), seed: 8);
-            Row(output, "forward+backward", name, benchmark.Measure(() =>
+            // A convolution row runs with Auto (the row compare.sh sets beside PyTorch's), then once
+            // per algorithm that computes it, named "<row> [algorithm]".
+            foreach (ConvolutionAlgorithm? algorithm in Algorithms(create(), input.Shape))
             {
-                layer.ZeroGrad();
-                layer.Forward(input);
-                layer.Backward(gradOutput);
-            }));
+                Layer layer = create();
+                if (layer is ConvolutionBase convolution && algorithm is not null)
+                {
+                    convolution.Algorithm = algorithm.Value;
+                }
+                string label = algorithm is null ? name : $"{name} [{algorithm.Value.ToString().ToLowerInvariant()}]";
+                Measure(output, benchmark, label, layer, input);
+            }
         }
+    }
+
+    /// <summary>Null (the layer as it comes, Auto for a convolution), then every algorithm that runs as itself on a convolution.</summary>
+    private static IEnumerable<ConvolutionAlgorithm?> Algorithms(Layer layer, Shape input)
+    {
+        yield return null;
+        if (layer is not ConvolutionBase convolution)
+        {
+            yield break;
+        }
+        foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd })
+        {
+            convolution.Algorithm = algorithm;
+            if (convolution.AlgorithmFor(input) == algorithm)
+            {
+                yield return algorithm;
+            }
+        }
+    }
+
+    private static void Measure(TextWriter output, Benchmark benchmark, string name, Layer layer, Tensor input)
+    {
+        // As the Trainer runs layers: results go into reused buffers. Fresh multi-megabyte
+        // tensors per call cost ~10 µs per page fault on this VM, which PyTorch's allocator
+        // (glibc reusing freed blocks) does not pay either.
+        layer.SetReuseBuffers(true);
+        layer.Eval();
+        Row(output, "forward", name, benchmark.Measure(() => layer.Forward(input)));
+        layer.Train();
+        Tensor gradOutput = Tensor.RandomNormal(layer.OutputShape(input.Shape), seed: 8);
+        Row(output, "forward+backward", name, benchmark.Measure(() =>
+        {
+            layer.ZeroGrad();
+            layer.Forward(input);
+            layer.Backward(gradOutput);
+        }));
     }
 
     /// <summary>One tab-separated result row in milliseconds, the format compare_layers.py prints.</summary>

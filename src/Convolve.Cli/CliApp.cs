@@ -5,9 +5,11 @@ using Convolve.Layers;
 namespace Convolve.Cli;
 
 /// <summary>
-/// Builds the <c>convolve</c> command tree and runs it. User errors (bad arguments, bad files,
-/// impossible options) print one line on the error stream and exit with code 2, never a stack
-/// trace; internal errors exit with 1 and show the trace only with <c>CONVOLVE_DEBUG=1</c>.
+/// Builds the <c>convolve</c> command tree and runs it. User errors (bad arguments, environment
+/// variables or files, impossible requests) print one line on the error stream naming the option,
+/// variable or file and its value, and exit with code 2, never a stack trace (the rule lives in
+/// <see cref="CliErrors"/>); internal errors exit with 1 and show the trace only with
+/// <c>CONVOLVE_DEBUG=1</c>.
 /// </summary>
 public static class CliApp
 {
@@ -39,7 +41,7 @@ public static class CliApp
         if (parsed.Errors.Count > 0)
         {
             string command = string.Join(" ", CommandPath(parsed.CommandResult).Select(c => c == root ? "convolve" : c.Name));
-            string messages = string.Join(" ", parsed.Errors.Select(e => e.Message.ReplaceLineEndings(" ").Replace("\t", "", StringComparison.Ordinal).TrimEnd('.') + ".").Distinct().Reverse());
+            string messages = string.Join(" ", parsed.Errors.Select(e => CliErrors.DescribeParseError(e.Message).TrimEnd('.') + ".").Distinct().Reverse());
             error.WriteLine($"convolve: {messages} See '{command} --help'.");
             return UserError;
         }
@@ -50,6 +52,7 @@ public static class CliApp
         }
         try
         {
+            CliEnvironment.Validate();
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (Exception ex) when (CliErrors.IsUserError(ex))

@@ -41,13 +41,13 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
             }
             if (file is null)
             {
-                return FromSet(model, model.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train", log), parsed.GetValue(index) ?? 0, parsed.GetValue(set)!);
+                return FromSet(model, model.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train"), parsed.GetValue(index) ?? 0, parsed.GetValue(set)!);
             }
             if (!file.Exists)
             {
                 throw new FileNotFoundException($"file not found: {file.FullName}", file.FullName);
             }
-            Shape item = model.ItemShape(parsed.GetValue(data), log);
+            Shape item = model.ItemShape(parsed.GetValue(data));
             Tensor input = ModelImage.Load(file.FullName, item[0], item[1], item[2], model.Mean, model.Std, parsed.GetValue(invert));
             Tensor picture = DisplayScaling.Unnormalize(input.Reshape(item.ToArray()), model.Mean, model.Std);
             return new ImageChoice(input, picture, -1, file.Name);

@@ -2,45 +2,75 @@ using System.Text.Json;
 using Convolve.Data;
 using Convolve.Layers;
 using Convolve.Models;
-using Convolve.Serialization;
 using Convolve.Tensors;
 
 namespace Convolve.Cli;
 
-/// <summary>A saved model with what `convolve train` recorded beside it: normalisation, class names and input shape.</summary>
-internal sealed record ModelInput(Layer Model, string Path, double Mean, double Std, string[] ClassNames, Shape? InputShape, IReadOnlyDictionary<string, string> Metadata)
+/// <summary>
+/// A model file as eval, predict and visualize use it: loaded and checked by <see cref="SavedModel"/>
+/// (what <c>convolve inspect</c> reports too), with the input normalisation and the input shape it
+/// records, in evaluation mode.
+/// </summary>
+internal sealed record ModelInput(SavedModel Saved, InputNormalization Normalization, Shape? InputShape)
 {
-    /// <summary>Loads a model file (best.safetensors or last.safetensors) strictly, in evaluation mode.</summary>
+    /// <summary>The model.</summary>
+    public Layer Model => Saved.Model;
+
+    /// <summary>The file it came from.</summary>
+    public string Path => Saved.Source;
+
+    /// <summary>The mean subtracted from every input value.</summary>
+    public double Mean => Normalization.Mean;
+
+    /// <summary>The standard deviation every centred input value is divided by.</summary>
+    public double Std => Normalization.Std;
+
+    /// <summary>The file's metadata.</summary>
+    public IReadOnlyDictionary<string, string> Metadata => Saved.Metadata;
+
+    /// <summary>Loads and checks a model file (best.safetensors or last.safetensors, or one written by Model.Save).</summary>
     public static ModelInput Load(string path)
     {
-        Checkpoint checkpoint = CheckpointReader.Load(path);
-        Layer model = Convolve.Models.Model.FromCheckpoint(checkpoint, path);
-        model.Eval();
-        var (mean, std) = TrainingData.NormalizationOf(checkpoint.Metadata, path);
-        string[] names = checkpoint.Metadata.TryGetValue(TrainingData.ClassNamesKey, out string? json)
-            ? JsonSerializer.Deserialize<string[]>(json) ?? []
-            : [];
-        return new ModelInput(model, path, mean, std, names, InputShapeOf(checkpoint.Metadata, path), checkpoint.Metadata);
+        var saved = SavedModel.Load(InputFiles.RequireFile(path, "model"));
+        var normalization = saved.Normalization ?? throw new UserErrorException(
+            $"{saved.Source} does not record the input normalisation its model expects ({ModelMetadata.NormalizationMeanKey}, {ModelMetadata.NormalizationStdKey}); "
+            + "save models with Model.Save, which records it, or add the two metadata values");
+        Shape? inputShape = InputShapeOf(saved.Metadata, saved.Source);
+        saved.Model.Eval();
+        return new ModelInput(saved, normalization, inputShape);
     }
 
-    /// <summary>The test set (or the training set) normalised as the model was trained.</summary>
-    public Dataset LoadData(string? directory, bool trainingSet, TextWriter log)
+    /// <summary>
+    /// The test set (or the training set), normalised as the model was trained. The headers are
+    /// checked first, with <paramref name="check"/> (e.g. an index against the count), and the memory.
+    /// </summary>
+    public (Dataset Data, DatasetFiles Files) LoadData(string? directory, bool trainingSet, int batchSize, Action<DataShape>? check = null)
     {
-        DatasetFiles files = TrainingData.Locate(directory, log);
-        Dataset data = trainingSet ? files.LoadTrain() : files.LoadTest();
-        data.Normalize(Mean, Std);
-        return data;
+        DatasetFiles files = TrainingData.Locate(directory);
+        var (images, labels) = trainingSet ? (files.TrainImages, files.TrainLabels) : (files.TestImages, files.TestLabels);
+        DataShape shape = TrainingData.Inspect(images, labels);
+        check?.Invoke(shape);
+        MemoryEstimate.Require("--batch-size",
+            ("data", MemoryEstimate.Images(shape.Count, shape.Item)),
+            ("activations", MemoryEstimate.Activations(Model, shape.Item, Math.Min(batchSize, shape.Count))));
+        Dataset data = Dataset.FromIdx(images, labels);
+        data.Normalize(Normalization);
+        return (data, files);
     }
+
+    /// <summary>The test set (or the training set), normalised as the model was trained, one image at a time through the model.</summary>
+    public Dataset LoadData(string? directory, bool trainingSet) => LoadData(directory, trainingSet, batchSize: 1).Data;
 
     /// <summary>
     /// The shape of one input, [C, H, W]: as recorded at training time, or (for checkpoints written
     /// before it was recorded) the shape of the test images found as <c>convolve train</c> finds them.
     /// </summary>
-    public Shape ItemShape(string? directory, TextWriter log) =>
-        InputShape ?? TrainingData.Locate(directory, log).LoadTest().ItemShape;
+    public Shape ItemShape(string? directory) =>
+        InputShape ?? TrainingData.Inspect(TrainingData.Locate(directory).TestImages, TrainingData.Locate(directory).TestLabels).Item;
 
     /// <summary>A class's display name.</summary>
-    public string ClassName(int index) => index < ClassNames.Length ? ClassNames[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public string ClassName(int index) =>
+        index < Saved.ClassNames.Count ? Saved.ClassNames[index] : index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static Shape? InputShapeOf(IReadOnlyDictionary<string, string> metadata, string path)
     {

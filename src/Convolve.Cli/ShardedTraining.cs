@@ -15,25 +15,27 @@ namespace Convolve.Cli;
 /// </summary>
 internal static class ShardedTraining
 {
-    /// <summary>The shard count of a run: the recipe's, else the number of ranks (1 in one process).</summary>
-    public static int ShardsOf(TrainRecipe recipe, DistributedRun? distributed) => recipe.Shards ?? distributed?.Communicator.Size ?? 1;
-
-    /// <summary>Refuses, on every rank alike, a shard count the ranks cannot share.</summary>
-    public static void RequireShareable(int shards, DistributedRun? distributed)
+    /// <summary>
+    /// The recipe with its shard count settled: as given, else the number of ranks (1 in one process);
+    /// a resumed run of a version without shards had one. Refuses, on every rank alike, a count the ranks cannot share.
+    /// </summary>
+    public static TrainRecipe Resolve(TrainRecipe recipe, bool resumed, DistributedRun? distributed)
     {
         int ranks = distributed?.Communicator.Size ?? 1;
+        int shards = recipe.Shards ?? (resumed ? 1 : ranks);
         if (!ShardPlan.Splits(shards, ranks))
         {
             string message = $"--shards {shards} cannot be shared by {ranks} ranks (each rank's shards must form one subtree of the fixed summation tree): "
                 + $"run on {Either(ShardPlan.RankCounts(shards))} ranks, or start a new run with another --shards (a power of two splits over every power of two up to it)";
             throw distributed is null ? new UserErrorException(message) : new DistributedRun.SharedFailure(message);
         }
+        return recipe with { Shards = shards };
     }
 
     /// <summary>The workers of the run, or null for the plain one-process trainer (one shard, no MPI).</summary>
     public static DataParallel? Workers(TrainRecipe recipe, DistributedRun? distributed, Layer model, Optimizer optimizer, Dataset train, Dataset test, TrainingCheckpoint? resumed)
     {
-        int shards = ShardsOf(recipe, distributed);
+        int shards = recipe.Shards ?? 1;
         if (distributed is null)
         {
             return shards == 1 ? null : new DataParallel(new LocalCommunicator(), model, shards);
@@ -46,7 +48,7 @@ internal static class ShardedTraining
             ("--batch-size", recipe.BatchSize.ToString(CultureInfo.InvariantCulture)),
             ("--shards", shards.ToString(CultureInfo.InvariantCulture)),
             ("--seed", recipe.Seed.ToString(CultureInfo.InvariantCulture)),
-            ("other training options", (recipe with { Data = null, BatchSize = 0, Shards = null, Seed = 0 }).ToJson()),
+            ("other training options", (recipe with { Data = null, DataFingerprint = null, BatchSize = 0, Shards = null, Seed = 0 }).ToJson()),
             ("training data", ConfigurationCheck.Fingerprint(train)),
             ("test data", ConfigurationCheck.Fingerprint(test)),
             ("resume point", resumed is null ? "none" : $"after epoch {resumed.CompletedEpoch + 1}, step {resumed.GlobalStep}"),

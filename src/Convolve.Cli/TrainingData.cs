@@ -4,38 +4,63 @@ using Convolve.Tensors;
 
 namespace Convolve.Cli;
 
+/// <summary>The item count and image shape of one image/label file pair, from their headers.</summary>
+internal sealed record DataShape(string Images, int Count, Shape Item);
+
 /// <summary>
-/// Finds and loads the train and test sets for the commands, normalised with the training set's
-/// mean and standard deviation (stored in every checkpoint so evaluation uses the same numbers).
+/// Finds the train and test sets for the commands, checks their headers before any data is read
+/// (matching counts, at least one image, image ranks), and loads them.
 /// </summary>
 internal static class TrainingData
 {
-    public const string MeanKey = "normalization_mean";
-    public const string StdKey = "normalization_std";
-    public const string ClassNamesKey = "class_names";
+    /// <summary>Metadata key of the shape of one input, [C, H, W], as a JSON list (written by <c>convolve train</c>).</summary>
     public const string InputShapeKey = "input_shape";
 
     private static readonly string[] FashionNames =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
-    /// <summary>Locates the data (--data, then $CONVOLVE_DATA, then Debian's package, then the bundled sample) and says which.</summary>
-    public static DatasetFiles Locate(string? directory, TextWriter log)
+    /// <summary>Locates the data (--data, then $CONVOLVE_DATA, then Debian's package, then the bundled sample).</summary>
+    public static DatasetFiles Locate(string? directory) => DatasetLocator.Locate(directory);
+
+    /// <summary>The count and image shape of an image file and its labels, from their headers; disagreements and empty sets are user errors.</summary>
+    public static DataShape Inspect(string images, string labels)
     {
-        DatasetFiles files = DatasetLocator.Locate(directory);
-        log.WriteLine($"data: {files.Description}");
-        return files;
+        var (imageType, imageShape) = IdxFile.ReadHeader(images);
+        var (labelType, labelShape) = IdxFile.ReadHeader(labels);
+        if (imageType is not (IdxElementType.UnsignedByte or IdxElementType.Float32 or IdxElementType.Float64))
+        {
+            throw new IdxFormatException(images, 2, $"expected images of element type ubyte (0x08), float32 (0x0D) or float64 (0x0E) but found {IdxArray.Describe(imageType)}");
+        }
+        if (labelType is IdxElementType.Float32 or IdxElementType.Float64)
+        {
+            throw new IdxFormatException(labels, 2, $"expected labels of an integer element type but found {IdxArray.Describe(labelType)}");
+        }
+        if (imageShape.Rank is not (3 or 4))
+        {
+            throw new IdxFormatException(images, 3, $"expected images of rank 3 [N, H, W] or 4 [N, C, H, W] but found rank {imageShape.Rank} {imageShape}");
+        }
+        if (labelShape.Rank != 1)
+        {
+            throw new IdxFormatException(labels, 3, $"expected labels of rank 1 [N] but found rank {labelShape.Rank} {labelShape}");
+        }
+        if (imageShape[0] != labelShape[0])
+        {
+            throw new IdxFormatException($"{images} holds {imageShape[0]:N0} images but {labels} holds {labelShape[0]:N0} labels; they must be the same data set");
+        }
+        if (imageShape[0] == 0)
+        {
+            throw new IdxFormatException($"{images} holds no images; a data set needs at least one");
+        }
+        Shape item = imageShape.Rank == 3 ? new Shape(1, imageShape[1], imageShape[2]) : new Shape(imageShape[1], imageShape[2], imageShape[3]);
+        return new DataShape(images, imageShape[0], item);
     }
 
-    /// <summary>The first <paramref name="limit"/> items of a set (all when null).</summary>
+    /// <summary>The first <paramref name="limit"/> items of a set (all when null or not fewer).</summary>
     public static Dataset Take(Dataset data, int? limit)
     {
         if (limit is null || limit.Value >= data.Count)
         {
             return data;
-        }
-        if (limit.Value <= 0)
-        {
-            throw new ArgumentException($"--limit must be positive but got {limit.Value}");
         }
         int item = data.ItemShape.Size;
         var images = new float[limit.Value * item];
@@ -43,35 +68,18 @@ internal static class TrainingData
         return new Dataset(new Tensor(new Shape([limit.Value, .. data.ItemShape.Dimensions]), images), data.Labels[..limit.Value], data.Classes);
     }
 
+    /// <summary>The training set's normalisation; a set whose pixels all have one value cannot be normalised.</summary>
+    public static InputNormalization NormalizationOf(Dataset train, string images)
+    {
+        var (mean, std) = train.ComputeMeanStd();
+        return std > 0
+            ? new InputNormalization(mean, std)
+            : throw new UserErrorException($"every training pixel in {images} has the value {mean.ToString(CultureInfo.InvariantCulture)}: with standard deviation 0 there is nothing to learn and no normalisation");
+    }
+
     /// <summary>Class names for a data folder: Fashion-MNIST's when the folder says so, else the class numbers.</summary>
     public static string[] ClassNames(DatasetFiles files, int classes) =>
         classes == FashionNames.Length && files.DirectoryPath.Contains("fashion", StringComparison.OrdinalIgnoreCase)
             ? FashionNames
             : Enumerable.Range(0, classes).Select(c => c.ToString(CultureInfo.InvariantCulture)).ToArray();
-
-    /// <summary>The normalisation a checkpoint was trained with.</summary>
-    public static (double Mean, double Std) NormalizationOf(IReadOnlyDictionary<string, string> metadata, string path)
-    {
-        if (!metadata.TryGetValue(MeanKey, out string? mean) || !metadata.TryGetValue(StdKey, out string? std))
-        {
-            throw new UserErrorException($"{path} does not record the input normalisation ({MeanKey}, {StdKey}); it was not written by 'convolve train'");
-        }
-        return (double.Parse(mean, CultureInfo.InvariantCulture), double.Parse(std, CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>Metadata entries describing the normalisation, class names and (when given) the shape of one input, [C, H, W].</summary>
-    public static Dictionary<string, string> Describe(double mean, double std, string[] classNames, Shape? inputShape = null)
-    {
-        var metadata = new Dictionary<string, string>
-        {
-            [MeanKey] = mean.ToString("R", CultureInfo.InvariantCulture),
-            [StdKey] = std.ToString("R", CultureInfo.InvariantCulture),
-            [ClassNamesKey] = System.Text.Json.JsonSerializer.Serialize(classNames),
-        };
-        if (inputShape is not null)
-        {
-            metadata[InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(inputShape.ToArray());
-        }
-        return metadata;
-    }
 }

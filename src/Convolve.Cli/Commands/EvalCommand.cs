@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Convolve.Data;
 using Convolve.Training;
 
 namespace Convolve.Cli.Commands;
@@ -10,14 +9,15 @@ internal static class EvalCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("model") { Description = "A model saved by convolve train (best.safetensors or last.safetensors)" };
+        var file = new Argument<string>("model") { Description = "A model file: best.safetensors or last.safetensors of a run, or one written by Model.Save" };
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
-        var batch = new Option<int>("--batch-size", "-b") { Description = "Images per forward pass", DefaultValueFactory = _ => 256 };
+        var batch = CliOptions.Integer("--batch-size", "Images per forward pass", 256, min: 1, alias: "-b");
         var command = new Command("eval", "Evaluate a saved model on the test set: loss, accuracy, per-class accuracy and the confusion matrix.") { file, data, batch };
         command.SetAction(parsed =>
         {
-            var input = ModelInput.Load(parsed.GetValue(file)!.FullName);
-            Dataset test = input.LoadData(parsed.GetValue(data), trainingSet: false, context.Output);
+            var input = ModelInput.Load(parsed.GetValue(file)!);
+            var (test, files) = input.LoadData(parsed.GetValue(data), trainingSet: false, parsed.GetValue(batch));
+            context.Output.WriteLine($"data: {files.Description}");
             EvaluationResult result = Evaluator.Evaluate(input.Model, test, parsed.GetValue(batch));
             Print(context.Output, input, result);
             return CliApp.Success;

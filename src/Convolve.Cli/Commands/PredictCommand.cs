@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Convolve.Data;
 using Convolve.Imaging;
 using Convolve.Tensors;
 using Convolve.Training;
@@ -15,16 +14,16 @@ internal static class PredictCommand
 {
     public static Command Create(CliContext context)
     {
-        var file = new Argument<FileInfo>("model") { Description = "A model saved by convolve train" };
+        var file = new Argument<string>("model") { Description = "A model file: best.safetensors or last.safetensors of a run, or one written by Model.Save" };
         var picture = new Argument<FileInfo?>("image")
         {
             Description = "A picture to classify (PNG, JPEG, …): resized to the model's input, gray or RGB as the model needs, normalised as in training",
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var index = new Option<int?>("--index", "-i") { Description = "Which image of the set (0-based; default 0), when no picture is given" };
+        var index = CliOptions.OptionalInteger("--index", "Which image of the set (0-based; default 0), when no picture is given", min: 0, alias: "-i");
         var set = new Option<string>("--set") { Description = "test or train", DefaultValueFactory = _ => "test" };
         set.AcceptOnlyFromAmong("test", "train");
-        var top = new Option<int>("--top", "-k") { Description = "How many classes to list", DefaultValueFactory = _ => 3 };
+        var top = CliOptions.Integer("--top", "How many classes to list", 3, min: 1, max: 10, alias: "-k");
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
         var invert = new Option<bool>("--invert") { Description = "Use 1 − x for a picture: dark objects on a light ground, for a model trained on light objects on black (Fashion-MNIST, MNIST)" };
         var command = new Command("predict", "Classify a picture file or one image of an IDX set: the top-k classes with their probabilities.")
@@ -33,7 +32,7 @@ internal static class PredictCommand
         };
         command.SetAction(parsed =>
         {
-            var input = ModelInput.Load(parsed.GetValue(file)!.FullName);
+            var input = ModelInput.Load(parsed.GetValue(file)!);
             FileInfo? image = parsed.GetValue(picture);
             if (image is not null && parsed.GetValue(index) is not null)
             {
@@ -41,7 +40,7 @@ internal static class PredictCommand
             }
             var (one, truth, title) = image is null
                 ? FromSet(context, input, parsed.GetValue(data), parsed.GetValue(set)!, parsed.GetValue(index) ?? 0)
-                : FromPicture(context, input, image, parsed.GetValue(data), parsed.GetValue(invert));
+                : FromPicture(input, image, parsed.GetValue(data), parsed.GetValue(invert));
             Print(context.Output, input, one, truth, title, parsed.GetValue(top));
             return CliApp.Success;
         });
@@ -51,9 +50,9 @@ internal static class PredictCommand
     private static void Print(TextWriter output, ModelInput input, Tensor one, int truth, string title, int k)
     {
         Shape scores = input.Model.OutputShape(one.Shape);
-        if (k < 1 || k > scores[^1])
+        if (k > scores[^1])
         {
-            throw new UserErrorException($"--top must be in [1, {scores[^1]}] but got {k}");
+            throw new UserErrorException($"--top {k} is more than the model's {scores[^1]} classes");
         }
         Prediction prediction = Predictor.Predict(input.Model, one, k)[0];
         output.WriteLine(title);
@@ -65,24 +64,27 @@ internal static class PredictCommand
 
     private static (Tensor Image, int Truth, string Title) FromSet(CliContext context, ModelInput input, string? data, string set, int i)
     {
-        Dataset images = input.LoadData(data, set == "train", context.Output);
-        if (i < 0 || i >= images.Count)
+        var (images, files) = input.LoadData(data, set == "train", batchSize: 1, shape =>
         {
-            throw new UserErrorException($"--index must be in [0, {images.Count}) for the {set} set but got {i}");
-        }
+            if (i >= shape.Count)
+            {
+                throw new UserErrorException($"--index {i} is outside the {set} set's {shape.Count:N0} images (0 to {shape.Count - 1})");
+            }
+        });
+        context.Output.WriteLine($"data: {files.Description}");
         var one = new Tensor(new Shape([1, .. images.ItemShape.Dimensions]), images.Images.Data.AsSpan(i * images.ItemShape.Size, images.ItemShape.Size).ToArray());
         int truth = images.Labels[i];
         return (one, truth, $"image {i} of the {set} set, true class {truth} ({input.ClassName(truth)}):");
     }
 
-    private static (Tensor Image, int Truth, string Title) FromPicture(CliContext context, ModelInput input, FileInfo picture, string? data, bool invert)
+    private static (Tensor Image, int Truth, string Title) FromPicture(ModelInput input, FileInfo picture, string? data, bool invert)
     {
         string path = picture.FullName;
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"file not found: {path}", path);
         }
-        Shape item = input.ItemShape(data, context.Output);
+        Shape item = input.ItemShape(data);
         if (item.Rank != 3)
         {
             throw new UserErrorException($"the model takes inputs {item}, not pictures [C, H, W]");

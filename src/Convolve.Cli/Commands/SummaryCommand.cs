@@ -13,26 +13,27 @@ internal static class SummaryCommand
     {
         var model = new Argument<string>("model") { Description = "A zoo model name (" + string.Join(", ", ModelZoo.Names) + ") or a saved model file" };
         var input = new Option<string>("--input") { Description = "Input shape C,H,W of one image", DefaultValueFactory = _ => "1,28,28" };
-        var batch = new Option<int>("--batch-size", "-b") { Description = "Batch size for activation memory and FLOPs", DefaultValueFactory = _ => 1 };
+        var batch = CliOptions.Integer("--batch-size", "Batch size for activation memory and FLOPs", 1, min: 1, alias: "-b");
         var architecture = new Option<bool>("--architecture") { Description = "Print the architecture JSON (what checkpoints store) instead" };
         var command = new Command("summary", "Show a model layer by layer: output shape, parameters, FLOPs, workspace bytes, and totals.") { model, input, batch, architecture };
         command.SetAction(parsed =>
         {
             string name = parsed.GetValue(model)!;
             int[] item = ParseShape(parsed.GetValue(input)!);
-            Layer network = File.Exists(name)
-                ? Model.Load(name)
-                : ModelZoo.Create(name, item[0], imageSize: item[^1], random: new RandomSource(0));
+            bool zoo = ModelZoo.Names.Contains(name.ToLowerInvariant()) && !File.Exists(name);
+            if (!zoo && !File.Exists(name) && !Directory.Exists(name))
+            {
+                throw new UserErrorException($"model {name} is neither a zoo model ({string.Join(", ", ModelZoo.Names)}) nor an existing file");
+            }
+            Layer network = zoo
+                ? ModelZoo.Create(name, item[0], imageSize: item[^1], random: new RandomSource(0))
+                : SavedModel.Load(InputFiles.RequireFile(name, "model")).Model;
             if (parsed.GetValue(architecture))
             {
                 context.Output.WriteLine(ModelArchitecture.ToJson(network, indented: true));
                 return CliApp.Success;
             }
             int n = parsed.GetValue(batch);
-            if (n < 1)
-            {
-                throw new UserErrorException($"--batch-size must be positive but got {n}");
-            }
             context.Output.Write(ModelSummary.Of(network, new Shape([n, .. item])).ToString());
             return CliApp.Success;
         });

@@ -35,82 +35,126 @@ internal static class TrainCommand
 
     private static int Train(CliContext context, TrainRequest request, DistributedRun? distributed)
     {
-        TrainRecipe recipe = request.Recipe;
-        TrainingCheckpoint? resumed = request.ResumeFrom is null ? null : TrainingCheckpoint.Load(request.ResumeFrom);
-        if (resumed is not null)
-        {
-            string stored = resumed.Metadata.GetValueOrDefault(TrainRecipe.MetadataKey)
-                ?? throw new UserErrorException($"{request.ResumeFrom} has no training recipe; it was not written by 'convolve train'");
-            TrainRecipe original = TrainRecipe.FromJson(stored, request.ResumeFrom!);
-            recipe = original with { Epochs = request.Epochs ?? original.Epochs };
-        }
-        recipe = recipe with { Shards = ShardedTraining.ShardsOf(recipe, distributed) };
-        ShardedTraining.RequireShareable(recipe.Shards!.Value, distributed);
-        Parallelism.MaxThreads = request.Threads;
-        DatasetFiles files = TrainingData.Locate(recipe.Data, context.Output);
-        Dataset train = TrainingData.Take(files.LoadTrain(), recipe.Limit);
-        Dataset test = files.LoadTest();
-        var (mean, std) = resumed is null ? train.ComputeMeanStd() : TrainingData.NormalizationOf(resumed.Metadata, request.ResumeFrom!);
-        train.Normalize(mean, std);
-        test.Normalize(mean, std);
-
+        bool writes = distributed is null || distributed.Communicator.Rank == 0;
+        TrainPlan plan = TrainPlan.Prepare(request, writes);
+        TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, distributed);
+        plan.Notes.ForEach(context.Output.WriteLine);
+        Parallelism.MaxThreads = plan.Threads;
+        var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
-        Layer model = resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
+        Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
         var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(2, true) : null);
-        if (resumed is not null)
-        {
-            optimizer.LoadState(resumed.OptimizerState);
-            loader.SetState(resumed.LoaderState);
-            RandomSource.Global.SetState(resumed.GlobalRandomState);
-        }
-        var metadata = TrainingData.Describe(mean, std, TrainingData.ClassNames(files, train.Classes), train.ItemShape);
-        metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
-        var checkpoints = new CheckpointCallback(request.Output, metadata);
-        DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, resumed);
-        bool writes = distributed is null || distributed.Communicator.Rank == 0;
-        if (distributed is not null)
-        {
-            distributed.CheckpointFolder = checkpoints.Directory;
-        }
+        var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, recipe, train, normalization));
         var output = new TrainingOutput(context);
-        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, resumed is null ? 0 : resumed.CompletedEpoch + 1);
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), new TrainerOptions
-        {
-            Epochs = recipe.Epochs,
-            Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
-            ClipGradNorm = recipe.ClipGradNorm,
-            // Evaluating in batches of the training size lets every layer keep its one set of
-            // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
-            EvaluationBatchSize = recipe.BatchSize,
-            StartEpoch = resumed is null ? 0 : resumed.CompletedEpoch + 1,
-            StartGlobalStep = resumed?.GlobalStep ?? 0,
-            PreviousBestAccuracy = resumed?.BestAccuracy,
-            Callbacks = writes ? [output, checkpoints, record] : [],
-            Workers = workers,
-        });
-        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}; {Parallelism.MaxThreads} threads, SIMD {Simd.Level}");
+        var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, plan.Resumed is null ? 0 : plan.Resumed.CompletedEpoch + 1);
+        ITrainingCallback[] callbacks = [.. writes ? [output, checkpoints, record] : Array.Empty<ITrainingCallback>(), .. request.PauseAfter is int pause ? [new TrainingPause(pause)] : Array.Empty<ITrainingCallback>()];
+        var options = Options(recipe, loader, callbacks);
+        options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
+        DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, plan.Resumed);
+        options = options with { Workers = workers };
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
+        context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Parallelism.MaxThreads} thread{(Parallelism.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
         if (workers is not null)
         {
             context.Output.WriteLine(ShardedTraining.Announce(workers, distributed, recipe.BatchSize));
         }
-        if (resumed is not null)
+        if (writes)
         {
-            context.Output.WriteLine($"resuming after epoch {resumed.CompletedEpoch + 1} (step {resumed.GlobalStep}) from {request.ResumeFrom}");
+            PrepareFolder(context, plan, checkpoints);
         }
-        TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
-        if (workers is not null)
+        distributed?.CheckpointFolder = checkpoints.Directory;
+        try
         {
-            context.Output.WriteLine(ShardedTraining.Describe(workers, recipe.BatchSize));
+            TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+            if (workers is not null)
+            {
+                context.Output.WriteLine(ShardedTraining.Describe(workers, recipe.BatchSize));
+            }
+            context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
+            if (history.Epochs.Count > 0 && writes)
+            {
+                Report.TrainingReport.Build(checkpoints.Directory, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
+            }
         }
-        EpochReport? best = history.Best;
-        context.Output.WriteLine(best is null
-            ? $"no epoch ran (already at epoch {recipe.Epochs}); checkpoints in {checkpoints.Directory}"
-            : $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {checkpoints.BestPath}");
-        if (history.Epochs.Count > 0 && writes)
+        catch (TrainingPause.PausedException paused)
         {
-            Report.TrainingReport.Build(checkpoints.Directory, null, (test, files.Description), null, context.Output).Commit(context.Output);
+            context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
+        }
+        catch when (writes)
+        {
+            plan.Folder.RemoveCreated();
+            throw;
         }
         return CliApp.Success;
+    }
+
+    private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()
+    {
+        Epochs = recipe.Epochs,
+        Schedule = recipe.CreateSchedule(loader.BatchesPerEpoch),
+        ClipGradNorm = recipe.ClipGradNorm,
+        // Evaluating in batches of the training size lets every layer keep its one set of
+        // reused buffers; a larger evaluation batch would allocate a second, larger set each epoch.
+        EvaluationBatchSize = recipe.BatchSize,
+        Callbacks = callbacks,
+    };
+
+    private static (Dataset Train, Dataset Test, InputNormalization Normalization) LoadData(TrainPlan plan)
+    {
+        Dataset train = TrainingData.Take(plan.Files.LoadTrain(), plan.Recipe.Limit);
+        Dataset test = plan.Files.LoadTest();
+        InputNormalization normalization = plan.Resumed is null
+            ? TrainingData.NormalizationOf(train, plan.Files.TrainImages)
+            : plan.Resumed.Normalization ?? throw new UserErrorException($"--resume: {plan.Resumed.Source} does not record its input normalisation; start a new run");
+        train.Normalize(normalization);
+        test.Normalize(normalization);
+        return (train, test, normalization);
+    }
+
+    private static Dictionary<string, string> Metadata(TrainPlan plan, TrainRecipe recipe, Dataset train, InputNormalization normalization)
+    {
+        var metadata = ModelMetadata.Describe(normalization, TrainingData.ClassNames(plan.Files, train.Classes));
+        metadata[TrainingData.InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(train.ItemShape.ToArray());
+        metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
+        if (plan.Resumed?.Metadata.GetValueOrDefault(CheckpointCallback.RunIdKey) is { } runId)
+        {
+            metadata[CheckpointCallback.RunIdKey] = runId;
+        }
+        return metadata;
+    }
+
+    /// <summary>Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.</summary>
+    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints)
+    {
+        plan.Folder.Create();
+        if (plan.Resumed is null)
+        {
+            return;
+        }
+        // Recovering best.safetensors loads last.safetensors, whose layers draw their initial values
+        // from the global generator that the resume has just set: it must not move it.
+        ulong[] generator = RandomSource.Global.GetState();
+        context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {CliPaths.Shown(plan.Resumed.Source)}");
+        string best = Path.Combine(plan.ResumeFolder!, "best.safetensors");
+        if (!InputFiles.SameFile(plan.ResumeFolder!, plan.Folder.FullPath) && File.Exists(best))
+        {
+            File.Copy(best, checkpoints.BestPath, overwrite: true);
+        }
+        if (checkpoints.Recover() is { } repaired)
+        {
+            context.Output.WriteLine(repaired);
+        }
+        RandomSource.Global.SetState(generator);
+    }
+
+    private static string Summary(TrainingHistory history, TrainingCheckpoint? resumed, CheckpointCallback checkpoints)
+    {
+        if (history.Best is { } best)
+        {
+            return $"best test accuracy {best.ValidationAccuracy:P2} after epoch {best.Epoch + 1}: {CliPaths.Shown(checkpoints.BestPath)}";
+        }
+        string when = resumed?.BestEpoch is int epoch ? $"after epoch {epoch + 1}, before this resume" : "in an earlier part of the run";
+        return $"best test accuracy {resumed?.BestAccuracy:P2} {when}: {CliPaths.Shown(checkpoints.BestPath)}";
     }
 }

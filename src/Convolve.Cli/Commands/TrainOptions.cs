@@ -4,42 +4,59 @@ using Convolve.Models;
 namespace Convolve.Cli.Commands;
 
 /// <summary>What one `convolve train` invocation asks for.</summary>
-internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string Output, int Threads, int? Epochs, DistributedRequest? Distributed = null);
+/// <param name="Recipe">The run the options describe (for a new run).</param>
+/// <param name="ResumeFrom">The last.safetensors to continue, or null.</param>
+/// <param name="Output">The folder given with --output, or null.</param>
+/// <param name="Overwrite">Whether --overwrite allows replacing a run already in the output folder.</param>
+/// <param name="Threads">--threads, or null for CONVOLVE_THREADS or all cores.</param>
+/// <param name="Epochs">--epochs, or null when not given.</param>
+/// <param name="Data">--data, or null when not given.</param>
+/// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
+/// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
+/// <param name="Distributed">What --distributed asks for, or null for a run in this process alone.</param>
+internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, DistributedRequest? Distributed = null);
 
 /// <summary>What `--distributed` asks for: how long a rank waits for the others in one exchange.</summary>
 internal sealed record DistributedRequest(double TimeoutSeconds);
 
-/// <summary>The options of <c>convolve train</c>, with PyTorch-like defaults (SGD lr 0.05, momentum 0.9, batch 64).</summary>
+/// <summary>
+/// The options of <c>convolve train</c>. The defaults are the recipe of the README's headline
+/// result: SGD lr 0.05, momentum 0.9, batch 64, cosine schedule, seed 1.
+/// </summary>
 internal sealed class TrainOptions
 {
     private readonly Option<string> model = new("--model", "-m") { Description = "Model from the zoo: " + string.Join(", ", ModelZoo.Names), DefaultValueFactory = _ => "fashion-cnn" };
-    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample)" };
-    private readonly Option<int?> epochs = new("--epochs", "-e") { Description = "Number of epochs (default 2)" };
-    private readonly Option<int> batchSize = new("--batch-size", "-b") { Description = "Images per step", DefaultValueFactory = _ => 64 };
+    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample; a resume uses the run's own data)" };
+    private readonly Option<int?> epochs = CliOptions.OptionalInteger("--epochs", "Number of epochs (default 2; with --resume, the new total)", min: 1, alias: "-e");
+    private readonly Option<int> batchSize = CliOptions.Integer("--batch-size", "Images per step", 64, min: 1, alias: "-b");
     private readonly Option<string> optimizer = new("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
-    private readonly Option<double?> learningRate = new("--lr") { Description = "Learning rate (default 0.05 for sgd, 0.001 for adam/adamw)" };
-    private readonly Option<double> momentum = new("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => 0.9 };
+    private readonly Option<double?> learningRate = CliOptions.OptionalNumber("--lr", "Learning rate (default 0.05 for sgd, 0.001 for adam/adamw)", 0, minInclusive: false);
+    private readonly Option<double> momentum = CliOptions.Number("--momentum", "SGD momentum", 0.9, 0, minInclusive: true, max: 1);
     private readonly Option<bool> nesterov = new("--nesterov") { Description = "Nesterov momentum (SGD)" };
-    private readonly Option<double?> weightDecay = new("--weight-decay") { Description = "Weight decay (default 0; 0.01 for adamw)" };
-    private readonly Option<string> schedule = new("--schedule") { Description = "Learning-rate schedule: none, step or cosine", DefaultValueFactory = _ => "none" };
-    private readonly Option<int> stepSize = new("--step-size") { Description = "Epochs between decays (step schedule)", DefaultValueFactory = _ => 1 };
-    private readonly Option<double> gamma = new("--gamma") { Description = "Decay factor (step schedule)", DefaultValueFactory = _ => 0.1 };
-    private readonly Option<int> warmup = new("--warmup") { Description = "Linear warm-up steps", DefaultValueFactory = _ => 0 };
-    private readonly Option<double?> clip = new("--clip-grad-norm") { Description = "Clip the total gradient L2 norm to this value" };
+    private readonly Option<double?> weightDecay = CliOptions.OptionalNumber("--weight-decay", "Weight decay (default 0; 0.01 for adamw)", 0, minInclusive: true);
+    private readonly Option<string> schedule = new("--schedule") { Description = "Learning-rate schedule: none, step or cosine (over all epochs)", DefaultValueFactory = _ => "cosine" };
+    private readonly Option<int> stepSize = CliOptions.Integer("--step-size", "Epochs between decays (step schedule)", 1, min: 1);
+    private readonly Option<double> gamma = CliOptions.Number("--gamma", "Decay factor (step schedule)", 0.1, 0, minInclusive: false);
+    private readonly Option<int> warmup = CliOptions.Integer("--warmup", "Linear warm-up steps", 0, min: 0);
+    private readonly Option<double?> clip = CliOptions.OptionalNumber("--clip-grad-norm", "Clip the total gradient L2 norm to this value", 0, minInclusive: false);
     private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2) and horizontal flip" };
-    private readonly Option<ulong> seed = new("--seed") { Description = "Seed of initialisation, shuffling, augmentation and dropout", DefaultValueFactory = _ => 1 };
-    private readonly Option<int?> limit = new("--limit") { Description = "Train on the first N images only" };
-    private readonly Option<int> threads = new("--threads", "-j") { Description = "Threads (results are reproducible for a seed and thread count); with --distributed, per rank, by default the cores divided by the ranks on this machine", DefaultValueFactory = _ => Environment.ProcessorCount };
-    private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL)" };
-    private readonly Option<int?> shards = new("--shards") { Description = "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed)" };
+    private readonly Option<ulong> seed = CliOptions.Seed("--seed", "Seed of initialisation, shuffling, augmentation and dropout", 1);
+    private readonly Option<int?> limit = CliOptions.OptionalInteger("--limit", "Train on the first N images only", min: 1);
+    private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores; with --distributed, the cores divided by the ranks on this machine)", min: 1, max: Environment.ProcessorCount, alias: "-j");
+    private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL; with --resume, the run's folder)" };
+    private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace a run already in the output folder (otherwise refused)" };
+    private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
+    private readonly Option<int?> shards = CliOptions.OptionalInteger("--shards", "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed)", min: 1);
     private readonly Option<bool> distributed = new("--distributed") { Description = "Train data-parallel as one rank of an MPI job: mpirun -np P convolve train --distributed … (Open MPI; --batch-size stays the global batch, rank 0 prints and writes the checkpoints)" };
-    private readonly Option<double> commTimeout = new("--comm-timeout") { Description = "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", DefaultValueFactory = _ => 120 };
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run whose checkpoints are in this folder (or this last.safetensors) exactly: every training option comes from the checkpoint, only --epochs (to extend it), --threads, --output, --distributed and --comm-timeout apply" };
+    private readonly Option<double> commTimeout = CliOptions.Number("--comm-timeout", "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", 120, 0, minInclusive: false);
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --distributed and --comm-timeout may be given" };
+
+    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, shards];
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[model, data, epochs, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule,
-                     stepSize, gamma, warmup, clip, augment, seed, limit, threads, output, shards, distributed, commTimeout, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, resume])
         {
             command.Options.Add(option);
         }
@@ -51,31 +68,18 @@ internal sealed class TrainOptions
     public TrainRequest Read(ParseResult parsed)
     {
         string optimizerName = parsed.GetValue(optimizer)!;
-        string modelName = parsed.GetValue(model)!;
         var recipe = new TrainRecipe(
-            modelName, parsed.GetValue(data), parsed.GetValue(epochs) ?? 2, Positive(parsed.GetValue(batchSize), "--batch-size"), optimizerName,
+            parsed.GetValue(model)!, parsed.GetValue(data), parsed.GetValue(epochs) ?? 2, parsed.GetValue(batchSize), optimizerName,
             parsed.GetValue(learningRate) ?? (optimizerName == "sgd" ? 0.05 : 1e-3), parsed.GetValue(momentum),
             parsed.GetValue(weightDecay) ?? (optimizerName == "adamw" ? 0.01 : 0), parsed.GetValue(nesterov), parsed.GetValue(schedule)!,
-            Positive(parsed.GetValue(stepSize), "--step-size"), parsed.GetValue(gamma), parsed.GetValue(warmup), parsed.GetValue(clip),
-            parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit), PositiveOrNull(parsed.GetValue(shards), "--shards"));
-        string? resumeFrom = parsed.GetValue(resume);
-        if (resumeFrom is not null && Directory.Exists(resumeFrom))
-        {
-            resumeFrom = Path.Combine(resumeFrom, "last.safetensors");
-        }
-        string folder = parsed.GetValue(output) ?? (resumeFrom is null ? Path.Combine("runs", modelName) : Path.GetDirectoryName(Path.GetFullPath(resumeFrom))!);
+            parsed.GetValue(stepSize), parsed.GetValue(gamma), parsed.GetValue(warmup), parsed.GetValue(clip),
+            parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit), parsed.GetValue(shards));
+        var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         bool isDistributed = parsed.GetValue(distributed);
-        double timeout = parsed.GetValue(commTimeout);
-        if (!(timeout > 0) || !double.IsFinite(timeout))
-        {
-            throw new UserErrorException($"--comm-timeout must be a positive number of seconds but got {timeout}");
-        }
-        int threadCount = isDistributed && parsed.GetResult(threads) is null ? DistributedRun.DefaultThreads() : Positive(parsed.GetValue(threads), "--threads");
-        return new TrainRequest(recipe, resumeFrom, folder, threadCount, parsed.GetValue(epochs), isDistributed ? new DistributedRequest(timeout) : null);
+        int? threadCount = parsed.GetValue(threads)
+            ?? (isDistributed && Environment.GetEnvironmentVariable(Kernels.Parallelism.EnvironmentVariable) is null ? DistributedRun.DefaultThreads() : null);
+        return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), threadCount,
+            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter),
+            isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null);
     }
-
-    private static int? PositiveOrNull(int? value, string name) => value is null ? null : Positive(value.Value, name);
-
-    private static int Positive(int value, string name) =>
-        value > 0 ? value : throw new UserErrorException($"{name} must be positive but got {value}");
 }

@@ -45,7 +45,7 @@ internal static class VisualizeDeconvCommand
             NamedLayer target = NetworkLayers.Find(input.Model, parsed.GetValue(layer)!);
             string folder = parsed.GetValue(output) ?? $"deconv-{(target.Alias ?? target.Path).Replace('.', '-')}";
             OutputFiles.RequireFolder(folder, "--output");
-            Dataset images = TrainingData.Take(input.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train", context.Output), parsed.GetValue(limit));
+            Dataset images = TrainingData.Take(input.LoadData(parsed.GetValue(data), parsed.GetValue(set) == "train"), parsed.GetValue(limit));
             int count = ForwardTrace.Run(input.Model, ImageChoice.FromSet(input, images, 0, "").Input, target.Layer).Output.Shape[1];
             string? list = parsed.GetValue(channels);
             int[] chosen = list is null ? Enumerable.Range(0, Math.Min(16, count)).ToArray() : ChannelList.Parse(list, count, "--channels", target.Display);

@@ -60,7 +60,7 @@ internal static class TrainingReport
 
     private static (Dataset, string) LoadTest(ModelInput input, string? directory, TextWriter log)
     {
-        DatasetFiles files = TrainingData.Locate(directory, log);
+        DatasetFiles files = TrainingData.Locate(directory);
         Dataset test = files.LoadTest();
         test.Normalize(input.Mean, input.Std);
         return (test, files.Description);

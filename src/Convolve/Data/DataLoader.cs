@@ -126,6 +126,16 @@ public sealed class DataLoader
     /// <exception cref="ArgumentException">The state belongs to other data or another batch size, or is out of range.</exception>
     public void SetState(DataLoaderState state)
     {
+        CheckState(state);
+        augmentRandom.SetState(state.AugmentState);
+        shuffleRandom.SetState(state.ShuffleState);
+        (Epoch, Position, permutationEpoch) = (state.Epoch, state.Position, -1);
+    }
+
+    /// <summary>Throws what <see cref="SetState"/> would throw for <paramref name="state"/>, changing nothing.</summary>
+    /// <exception cref="ArgumentException">The state belongs to other data or another batch size, or is out of range.</exception>
+    public void CheckState(DataLoaderState state)
+    {
         ArgumentNullException.ThrowIfNull(state);
         if (state.Count != dataset.Count || state.BatchSize != BatchSize)
         {
@@ -137,11 +147,9 @@ public sealed class DataLoader
             throw new ArgumentException(
                 $"the state's epoch {state.Epoch} must be non-negative and its position {state.Position} in [0, {BatchesPerEpoch})", nameof(state));
         }
-        // Validate the shuffle state on a scratch generator first, so that a bad one changes nothing.
+        // Validated on scratch generators, so that a bad state changes nothing.
         new RandomSource(0).SetState(state.ShuffleState ?? throw new ArgumentException("the state's ShuffleState is null", nameof(state)));
-        augmentRandom.SetState(state.AugmentState ?? throw new ArgumentException("the state's AugmentState is null", nameof(state)));
-        shuffleRandom.SetState(state.ShuffleState);
-        (Epoch, Position, permutationEpoch) = (state.Epoch, state.Position, -1);
+        new RandomSource(0).SetState(state.AugmentState ?? throw new ArgumentException("the state's AugmentState is null", nameof(state)));
     }
 
     private void EnsurePermutation()

@@ -56,14 +56,17 @@ public sealed class Dataset
     /// <summary>The shape of one item, <c>[C, H, W]</c>.</summary>
     public Shape ItemShape => new(Images.Shape.Dimensions[1..]);
 
-    /// <summary>The mean subtracted by <see cref="Normalize"/> (0 until it is called).</summary>
+    /// <summary>The mean subtracted by <see cref="Normalize(double, double)"/> (0 until it is called).</summary>
     public double NormalizationMean { get; private set; }
 
-    /// <summary>The standard deviation divided by in <see cref="Normalize"/> (1 until it is called).</summary>
+    /// <summary>The standard deviation divided by in <see cref="Normalize(double, double)"/> (1 until it is called).</summary>
     public double NormalizationStd { get; private set; } = 1;
 
-    /// <summary>Whether <see cref="Normalize"/> has been applied.</summary>
+    /// <summary>Whether <see cref="Normalize(double, double)"/> has been applied.</summary>
     public bool IsNormalized { get; private set; }
+
+    /// <summary>The normalisation applied to the images, <see cref="InputNormalization.None"/> until one is.</summary>
+    public InputNormalization Normalization => IsNormalized ? new InputNormalization(NormalizationMean, NormalizationStd) : InputNormalization.None;
 
     /// <summary>The value a black (zero) source pixel has now: 0, or −mean/std once normalised.</summary>
     public float ZeroPixelValue => (0f - (float)NormalizationMean) / (float)NormalizationStd;
@@ -73,8 +76,7 @@ public sealed class Dataset
     /// <c>[N, H, W]</c> becomes <c>[N, 1, H, W]</c>, rank 4 is read as <c>[N, C, H, W]</c>) and an IDX
     /// label file (integer types, rank 1), raw or gzip, and checks that they agree.
     /// </summary>
-    /// <exception cref="IdxFormatException">A file breaks the format, or a label is outside [0, <paramref name="classes"/>).</exception>
-    /// <exception cref="InvalidDataException">The files hold different numbers of items.</exception>
+    /// <exception cref="IdxFormatException">A file breaks the format, a label is outside [0, <paramref name="classes"/>), or the files hold different numbers of items.</exception>
     public static Dataset FromIdx(string imagesPath, string labelsPath, int classes = 10)
     {
         ArgumentException.ThrowIfNullOrEmpty(imagesPath);
@@ -87,8 +89,8 @@ public sealed class Dataset
         var images = DatasetFile.ReadImages(imagesPath);
         if (images.Shape[0] != labels.Length)
         {
-            throw new InvalidDataException(
-                $"{imagesPath} holds {images.Shape[0]} images but {labelsPath} holds {labels.Length} labels; they must be the same data set");
+            throw new IdxFormatException(
+                $"{imagesPath} holds {images.Shape[0]:N0} images but {labelsPath} holds {labels.Length:N0} labels; they must be the same data set");
         }
         return new Dataset(images, labels, classes);
     }
@@ -114,6 +116,14 @@ public sealed class Dataset
             squares += d * d;
         }
         return (mean, Math.Sqrt(squares / values.Length));
+    }
+
+    /// <summary>Applies <paramref name="normalization"/>; see <see cref="Normalize(double, double)"/>.</summary>
+    /// <exception cref="InvalidOperationException">The data set is already normalised.</exception>
+    public void Normalize(InputNormalization normalization)
+    {
+        ArgumentNullException.ThrowIfNull(normalization);
+        Normalize(normalization.Mean, normalization.Std);
     }
 
     /// <summary>

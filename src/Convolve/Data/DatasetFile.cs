@@ -17,15 +17,18 @@ internal static class DatasetFile
             _ => throw new IdxFormatException(path, 3, $"expected images of rank 3 [N, H, W] or 4 [N, C, H, W] but found rank {idx.Shape.Rank} {idx.Shape}"),
         };
         var images = new Tensor(new Shape(dimensions));
-        switch (idx.Data)
+        // The element type decides, not the array's runtime type: the CLR lets an sbyte[] pass as a
+        // byte[], so "case byte[]" would read signed bytes as unsigned.
+        switch (idx.ElementType)
         {
-            case byte[] bytes:
-                ScaleBytes(bytes, images.Span);
+            case IdxElementType.UnsignedByte:
+                ScaleBytes(idx.GetData<byte>(), images.Span);
                 break;
-            case float[] floats:
-                floats.CopyTo(images.Span);
+            case IdxElementType.Float32:
+                idx.GetData<float>().CopyTo(images.Span);
                 break;
-            case double[] doubles:
+            case IdxElementType.Float64:
+                double[] doubles = idx.GetData<double>();
                 for (int i = 0; i < doubles.Length; i++)
                 {
                     images.Data[i] = (float)doubles[i];
@@ -46,12 +49,12 @@ internal static class DatasetFile
         {
             throw new IdxFormatException(path, 3, $"expected labels of rank 1 [N] but found rank {idx.Shape.Rank} {idx.Shape}");
         }
-        int[] labels = idx.Data switch
+        int[] labels = idx.ElementType switch
         {
-            byte[] b => Array.ConvertAll(b, x => (int)x),
-            sbyte[] b => Array.ConvertAll(b, x => (int)x),
-            short[] s => Array.ConvertAll(s, x => (int)x),
-            int[] i => i,
+            IdxElementType.UnsignedByte => Array.ConvertAll(idx.GetData<byte>(), x => (int)x),
+            IdxElementType.SignedByte => Array.ConvertAll(idx.GetData<sbyte>(), x => (int)x),
+            IdxElementType.Int16 => Array.ConvertAll(idx.GetData<short>(), x => (int)x),
+            IdxElementType.Int32 => idx.GetData<int>(),
             _ => throw new IdxFormatException(path, 2, $"expected labels of an integer element type but found {IdxArray.Describe(idx.ElementType)}"),
         };
         int headerLength = 4 + 4 * idx.Shape.Rank, elementSize = IdxArray.ElementSize(idx.ElementType);

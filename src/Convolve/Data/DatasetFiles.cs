@@ -9,15 +9,31 @@ namespace Convolve.Data;
 /// <param name="Source">Which rule of <see cref="DatasetLocator"/> found them.</param>
 public sealed record DatasetFiles(string TrainImages, string TrainLabels, string TestImages, string TestLabels, string DirectoryPath, DatasetSource Source)
 {
-    /// <summary>One line saying where the data come from, and for the sample how to get the full set.</summary>
+    /// <summary>
+    /// One line saying where the data come from (a folder below the working directory shown
+    /// relative to it), and for the sample how to get the full set.
+    /// </summary>
     public string Description => Source switch
     {
-        DatasetSource.Explicit => $"data from {DirectoryPath} (given with --data)",
-        DatasetSource.Environment => $"data from {DirectoryPath} (from ${DatasetLocator.EnvironmentVariable})",
-        DatasetSource.System => $"Fashion-MNIST from {DirectoryPath} (Debian package dataset-fashion-mnist)",
-        _ => $"the bundled Fashion-MNIST sample in {DirectoryPath} (5,000 training and 1,000 test images); "
+        DatasetSource.Explicit => $"data from {Shown} (given with --data)",
+        DatasetSource.Environment => $"data from {Shown} (from ${DatasetLocator.EnvironmentVariable})",
+        DatasetSource.System => $"Fashion-MNIST from {Shown} (Debian package dataset-fashion-mnist)",
+        DatasetSource.Recorded => $"data from {Shown} (the run's own, as its checkpoint records)",
+        _ => $"the bundled Fashion-MNIST sample in {Shown} (5,000 training and 1,000 test images); "
             + "for the full set run 'apt-get install dataset-fashion-mnist' or pass --data DIR",
     };
+
+    private string Shown
+    {
+        get
+        {
+            string relative = Path.GetRelativePath(Environment.CurrentDirectory, DirectoryPath);
+            return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? DirectoryPath : relative;
+        }
+    }
+
+    /// <summary>The names, sizes and CRC-64s of the four files (reads them).</summary>
+    public DatasetFingerprint Fingerprint() => DatasetFingerprint.Of(this);
 
     /// <summary>Loads the training set (10 classes).</summary>
     public Dataset LoadTrain() => Dataset.FromIdx(TrainImages, TrainLabels);

@@ -14,4 +14,7 @@ public enum DatasetSource
 
     /// <summary>The small sample bundled with Convolve.</summary>
     Sample,
+
+    /// <summary>The directory a training run recorded, used again when it is resumed.</summary>
+    Recorded,
 }

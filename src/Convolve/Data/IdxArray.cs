@@ -56,10 +56,12 @@ public sealed class IdxArray
     /// <summary>The elements, row-major, as an array of the element type's .NET type.</summary>
     public Array Data { get; }
 
+    // The exact type is compared: the CLR lets an sbyte[] be cast to byte[] (and int[] to uint[]).
+
     /// <summary>The elements as <typeparamref name="T"/>[]; the type must be the one that matches <see cref="ElementType"/>.</summary>
     /// <exception cref="InvalidOperationException">The elements are of another type.</exception>
     public T[] GetData<T>() where T : unmanaged =>
-        Data as T[] ?? throw new InvalidOperationException(
+        Data.GetType() == typeof(T[]) ? (T[])Data : throw new InvalidOperationException(
             $"the IDX elements are {Describe(ElementType)} ({Data.GetType().Name}) but {typeof(T).Name}[] was asked for");
 
     /// <summary>The size in bytes of one element of <paramref name="elementType"/>.</summary>

@@ -10,6 +10,9 @@ namespace Convolve.Data;
 /// its magic bytes 1F 8B, never by the file name. Every rule (magic, element type, rank 1–4,
 /// sizes, total size, truncation, trailing bytes) is checked before the data array is allocated
 /// where the file's length allows it, and a violation raises <see cref="IdxFormatException"/>.
+/// A gzip file's decompressed length is only known by decompressing it, so its data is read in
+/// chunks first and the array is allocated once the data has arrived: a header that promises
+/// more than the stream holds costs only what the stream holds.
 /// </summary>
 public static partial class IdxFile
 {
@@ -17,6 +20,7 @@ public static partial class IdxFile
     private const long MaxGzipRatio = 1032;
 
     private const int ChunkBytes = 1 << 22;
+    private const int FirstChunkBytes = 1 << 16;
 
     /// <summary>Reads the IDX file at <paramref name="path"/>.</summary>
     /// <exception cref="IdxFormatException">The file breaks the format.</exception>
@@ -26,6 +30,23 @@ public static partial class IdxFile
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
         return Read(file, path);
+    }
+
+    /// <summary>
+    /// The element type and shape of the IDX file at <paramref name="path"/>, from its header alone
+    /// (the data is not read, so a truncated file is only found by <see cref="Read(string)"/>).
+    /// </summary>
+    /// <exception cref="IdxFormatException">The header breaks the format.</exception>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static (IdxElementType ElementType, Tensors.Shape Shape) ReadHeader(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 4096);
+        bool gzip = file.ReadByte() == 0x1F && file.ReadByte() == 0x8B;
+        file.Position = 0;
+        using Stream content = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        var header = IdxHeader.Read(content, path);
+        return (header.ElementType, header.Shape);
     }
 
     /// <summary>Reads an IDX file from a seekable stream, from its current position to its end.</summary>
@@ -66,17 +87,19 @@ public static partial class IdxFile
         {
             throw new IdxFormatException(name, end, $"expected the file to end here, where {promise}, but it has {maxLength - end} trailing bytes");
         }
-        var array = IdxArray.Allocate(header.ElementType, header.Shape);
-        ReadData(content, array, name, header.Length);
-        if (!exactLength)
+        if (exactLength)
         {
-            long trailing = CountRemaining(content, name, end);
-            if (trailing > 0)
-            {
-                throw new IdxFormatException(name, end, $"expected the decompressed content to end here, where {promise}, but it has {trailing} trailing bytes");
-            }
+            var array = IdxArray.Allocate(header.ElementType, header.Shape);
+            ReadData(content, array, name, header.Length);
+            return array;
         }
-        return array;
+        List<byte[]> chunks = ReadChunks(content, header, name);
+        long trailing = CountRemaining(content, name, end);
+        if (trailing > 0)
+        {
+            throw new IdxFormatException(name, end, $"expected the decompressed content to end here, where {promise}, but it has {trailing} trailing bytes");
+        }
+        return Assemble(chunks, header);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -33,9 +33,22 @@ internal static class LayerCost
     public static long WorkspaceBytes(Layer layer, Shape input, Shape output) =>
         layer is ConvolutionBase convolution ? convolution.WorkspaceBytes(input, output) : 0;
 
-    /// <summary>The convolution algorithm that runs for <paramref name="input"/>, or empty for other layers.</summary>
-    public static string Algorithm(Layer layer, Shape input) =>
-        layer is ConvolutionBase convolution ? convolution.AlgorithmFor(input).ToString() : "";
+    /// <summary>
+    /// The convolution algorithm that runs for <paramref name="input"/>, e.g. <c>Direct</c>, or
+    /// <c>Direct, Im2Col gradients</c> when the gradients run another; empty for other layers.
+    /// </summary>
+    public static string Algorithm(Layer layer, Shape input)
+    {
+        if (layer is not ConvolutionBase convolution)
+        {
+            return "";
+        }
+        ConvolutionAlgorithm forward = convolution.AlgorithmFor(input, ConvolutionPass.Forward);
+        ConvolutionAlgorithm data = convolution.AlgorithmFor(input, ConvolutionPass.InputGradient);
+        ConvolutionAlgorithm weight = convolution.AlgorithmFor(input, ConvolutionPass.WeightGradient);
+        return (forward == data && data == weight) ? $"{forward}"
+            : data == weight ? $"{forward}, {data} gradients" : $"{forward}, {data} input and {weight} weight gradients";
+    }
 
     private static long KernelVolume(int[] kernel)
     {

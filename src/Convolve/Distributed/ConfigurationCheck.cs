@@ -1,9 +1,10 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using System.Runtime.InteropServices;
 using System.Text;
 using Convolve.Data;
 using Convolve.Kernels;
 using Convolve.Layers;
+using Convolve.Serialization;
 
 namespace Convolve.Distributed;
 
@@ -19,7 +20,7 @@ public static class ConfigurationCheck
     /// <summary>Bytes of each rank's report of its differences.</summary>
     private const int ReportBytes = 512;
 
-    /// <summary>Values longer than this are compared and shown by their SHA-256.</summary>
+    /// <summary>Values longer than this are compared and shown by their CRC-64.</summary>
     private const int LongestShownValue = 80;
 
     /// <summary>Compares <paramref name="items"/> (name, value) and the process-wide settings across the ranks.</summary>
@@ -54,15 +55,17 @@ public static class ConfigurationCheck
         }
     }
 
-    /// <summary>SHA-256 of a data set's images (as normalised floats), labels and shape: equal on two ranks only if they train on the same data.</summary>
+    /// <summary>
+    /// CRC-64 of a data set's shape, images (as normalised floats) and labels: two ranks that train on
+    /// different data (or normalise it differently) get different fingerprints, short of a collision.
+    /// </summary>
     public static string Fingerprint(Dataset data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(data.Images.Shape.ToString()));
-        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Images.Span));
-        hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.Labels.AsSpan()));
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+        ulong state = Crc64.Update(Crc64.Initial, Encoding.UTF8.GetBytes(data.Images.Shape.ToString()));
+        state = Crc64.Update(state, MemoryMarshal.AsBytes(data.Images.Span));
+        state = Crc64.Update(state, MemoryMarshal.AsBytes(data.Labels.AsSpan()));
+        return "crc64:" + Crc64.Format(Crc64.Finish(state));
     }
 
     private static byte[] BroadcastFromRoot(ICommunicator communicator, byte[] mine)
@@ -77,7 +80,7 @@ public static class ConfigurationCheck
 
     private static string Shown(string value) => value.Length <= LongestShownValue && !value.Contains('\n') && !value.Contains('\t')
         ? value
-        : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..16];
+        : "crc64:" + Crc64.Format(Crc64.Compute(Encoding.UTF8.GetBytes(value)));
 
     private static string Truncate(string text)
     {

@@ -28,12 +28,15 @@ public static unsafe class BatchNormKernel
         fixed (double* means = mean, variances = variance)
         {
             var (px, pm, pv) = ((nint)x, (nint)means, (nint)variances);
-            ForEachChannel(n, c, s, 2, (first, end) => Run(Simd.Level, new Job(JobKind.MeanVariance, (float*)px, null, null, null, n, c, s, first, end), (double*)pm, (double*)pv));
+            ForEachChannel(n, c, s, 2, (first, end) => Run(Simd.Level, new Job(JobKind.MeanVariance, (float*)px, null, null, null, null, n, c, s, first, end), (double*)pm, (double*)pv));
         }
     }
 
-    /// <summary><c>output = (input − mean[c])·scale[c] + shift[c]</c>, with the constants in float.</summary>
-    public static void Normalize(ReadOnlySpan<float> input, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> shift, Span<float> output)
+    /// <summary>
+    /// <c>output = (input − mean[c])·scale[c] + shift[c]</c>, with the constants in float; with
+    /// <paramref name="relu"/>, <c>max(·, 0)</c> of it (a following ReLU folded in).
+    /// </summary>
+    public static void Normalize(ReadOnlySpan<float> input, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> shift, Span<float> output, bool relu = false)
     {
         Check(input.Length, n, c, s, mean.Length, scale.Length);
         Check(output.Length, n, c, s, shift.Length, c);
@@ -41,22 +44,27 @@ public static unsafe class BatchNormKernel
         fixed (float* x = input, y = output, k = constants)
         {
             var (px, py, pk) = ((nint)x, (nint)y, (nint)k);
-            ForEachChannel(n, c, s, 1, (first, end) => Run(Simd.Level, new Job(JobKind.Normalize, (float*)px, null, (float*)py, (float*)pk, n, c, s, first, end)));
+            ForEachChannel(n, c, s, 1, (first, end) => Run(Simd.Level, new Job(relu ? JobKind.NormalizeRelu : JobKind.Normalize, (float*)px, null, (float*)py, (float*)pk, null, n, c, s, first, end)));
         }
     }
 
-    /// <summary>Per channel, <c>sumGrad = Σ g</c> and <c>sumGradCentered = Σ g·(x − mean)</c> (overwritten).</summary>
-    public static void GradientSums(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, Span<double> sumGrad, Span<double> sumGradCentered)
+    /// <summary>
+    /// Per channel, <c>sumGrad = Σ g</c> and <c>sumGradCentered = Σ g·(x − mean)</c> (overwritten).
+    /// With <paramref name="reluOutput"/> (the output of a forward pass with a folded ReLU), g is first
+    /// zeroed where that output is not positive: the ReLU's backward pass folded in.
+    /// </summary>
+    public static void GradientSums(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, Span<double> sumGrad, Span<double> sumGradCentered, ReadOnlySpan<float> reluOutput = default)
     {
         Check(input.Length, n, c, s, mean.Length, sumGrad.Length);
         Check(gradOutput.Length, n, c, s, sumGradCentered.Length, c);
+        CheckMask(reluOutput, input.Length);
         float[] means = Constants(c, mean, default, default, default);
-        fixed (float* x = input, g = gradOutput, k = means)
+        fixed (float* x = input, g = gradOutput, k = means, mask = reluOutput)
         fixed (double* sums = sumGrad, centered = sumGradCentered)
         {
-            var (px, pg, pk, ps, pc) = ((nint)x, (nint)g, (nint)k, (nint)sums, (nint)centered);
+            var (px, pg, pk, pm, ps, pc) = ((nint)x, (nint)g, (nint)k, (nint)mask, (nint)sums, (nint)centered);
             ForEachChannel(n, c, s, 2, (first, end) =>
-                Run(Simd.Level, new Job(JobKind.GradientSums, (float*)px, (float*)pg, null, (float*)pk, n, c, s, first, end), (double*)ps, (double*)pc));
+                Run(Simd.Level, new Job(JobKind.GradientSums, (float*)px, (float*)pg, null, (float*)pk, (float*)pm, n, c, s, first, end), (double*)ps, (double*)pc));
         }
     }
 
@@ -64,18 +72,20 @@ public static unsafe class BatchNormKernel
     /// <c>gradInput = scale[c]·(g − offset[c] − (x − mean[c])·slope[c])</c>: with
     /// <c>scale = γ·invstd</c>, <c>offset = Σg/M</c> and <c>slope = invstd²·Σg·(x − mean)/M</c> this is
     /// the closed form <c>(1/M)·γ·invstd·(M·g − Σg − x̂·Σ(g·x̂))</c>; offset = slope = 0 gives the affine map alone.
+    /// With <paramref name="reluOutput"/>, g is zeroed where that output is not positive, as in <see cref="GradientSums"/>.
     /// </summary>
-    public static void InputGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> offset, ReadOnlySpan<double> slope, Span<float> gradInput)
+    public static void InputGradient(ReadOnlySpan<float> input, ReadOnlySpan<float> gradOutput, int n, int c, int s, ReadOnlySpan<double> mean, ReadOnlySpan<double> scale, ReadOnlySpan<double> offset, ReadOnlySpan<double> slope, Span<float> gradInput, ReadOnlySpan<float> reluOutput = default)
     {
         Check(input.Length, n, c, s, mean.Length, scale.Length);
         Check(gradOutput.Length, n, c, s, offset.Length, slope.Length);
         Check(gradInput.Length, n, c, s, c, c);
+        CheckMask(reluOutput, input.Length);
         float[] constants = Constants(c, mean, scale, offset, slope);
-        fixed (float* x = input, g = gradOutput, dx = gradInput, k = constants)
+        fixed (float* x = input, g = gradOutput, dx = gradInput, k = constants, mask = reluOutput)
         {
-            var (px, pg, pdx, pk) = ((nint)x, (nint)g, (nint)dx, (nint)k);
+            var (px, pg, pdx, pk, pm) = ((nint)x, (nint)g, (nint)dx, (nint)k, (nint)mask);
             ForEachChannel(n, c, s, 2, (first, end) =>
-                Run(Simd.Level, new Job(JobKind.InputGradient, (float*)px, (float*)pg, (float*)pdx, (float*)pk, n, c, s, first, end)));
+                Run(Simd.Level, new Job(JobKind.InputGradient, (float*)px, (float*)pg, (float*)pdx, (float*)pk, (float*)pm, n, c, s, first, end)));
         }
     }
 
@@ -83,6 +93,7 @@ public static unsafe class BatchNormKernel
     {
         MeanVariance,
         Normalize,
+        NormalizeRelu,
         GradientSums,
         InputGradient,
     }
@@ -90,12 +101,13 @@ public static unsafe class BatchNormKernel
     /// <summary>
     /// One thread's share: channels [First, End) of an [N, C, S] input <see cref="A"/>, with the
     /// output gradient <see cref="B"/>, the per-element result <see cref="Target"/> and the per-channel
-    /// constants <see cref="Constants"/> (<c>[C][5]</c>) where the kind uses them.
+    /// constants <see cref="Constants"/> (<c>[C][5]</c>) where the kind uses them, and the folded
+    /// ReLU's output <see cref="Mask"/> (null for none) that gates the gradient.
     /// </summary>
-    private readonly struct Job(JobKind kind, float* a, float* b, float* target, float* constants, int n, int c, int s, int first, int end)
+    private readonly struct Job(JobKind kind, float* a, float* b, float* target, float* constants, float* mask, int n, int c, int s, int first, int end)
     {
         public readonly JobKind Kind = kind;
-        public readonly float* A = a, B = b, Target = target, Constants = constants;
+        public readonly float* A = a, B = b, Target = target, Constants = constants, Mask = mask;
         public readonly int N = n, C = c, S = s, First = first, End = end;
     }
 
@@ -193,8 +205,17 @@ public static unsafe class BatchNormKernel
         for (int i = 0; i < job.N; i++)
         {
             long start = (((long)i * job.C) + ch) * job.S;
-            sum += ChannelMaps.RowSum<TOps, TVector>(job.B + start, job.S);
-            centered += CenteredSum<TOps, TVector>(job.A + start, job.B + start, job.S, high, low);
+            if (job.Mask is null)
+            {
+                sum += ChannelMaps.RowSum<TOps, TVector>(job.B + start, job.S);
+                centered += CenteredSum<TOps, TVector>(job.A + start, job.B + start, job.S, high, low);
+            }
+            else
+            {
+                var (rowSum, rowCentered) = MaskedSums<TOps, TVector>(job.A + start, job.B + start, job.Mask + start, job.S, high, low);
+                sum += rowSum;
+                centered += rowCentered;
+            }
         }
         sumGrad[ch] = sum;
         sumGradCentered[ch] = centered;
@@ -226,6 +247,33 @@ public static unsafe class BatchNormKernel
     }
 
     /// <summary>
+    /// <c>Σ g'</c> and <c>Σ g'·((a − high) − low)</c> with <c>g' = g</c> where the mask is positive, else 0:
+    /// lane partials in float, the lanes added in a fixed order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (float Sum, float Centered) MaskedSums<TOps, TVector>(float* a, float* g, float* mask, int s, float high, float low)
+        where TOps : struct, ISimdOps<TVector>
+        where TVector : unmanaged
+    {
+        int lanes = TOps.Lanes, i = 0;
+        TVector sums = default, centered = default, vHigh = TOps.Create(high), vLow = TOps.Create(low);
+        for (; i <= s - lanes; i += lanes)
+        {
+            TVector gated = TOps.WherePositive(TOps.Load(g + i), TOps.Load(mask + i));
+            sums = TOps.Add(sums, gated);
+            centered = TOps.MultiplyAdd(TOps.Subtract(TOps.Subtract(TOps.Load(a + i), vHigh), vLow), gated, centered);
+        }
+        float sum = TOps.Sum(sums), centeredSum = TOps.Sum(centered);
+        for (; i < s; i++)
+        {
+            float gated = mask[i] > 0f ? g[i] : 0f;
+            sum += gated;
+            centeredSum += (a[i] - high - low) * gated;
+        }
+        return (sum, centeredSum);
+    }
+
+    /// <summary>
     /// The per-element maps of one channel with constants <c>k = [mean high, mean low, scale, shift or offset, slope]</c>:
     /// normalise <c>(x − mean)·scale + shift</c>, or input gradient <c>scale·(g − offset − (x − mean)·slope)</c>.
     /// </summary>
@@ -234,39 +282,51 @@ public static unsafe class BatchNormKernel
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
-        bool gradient = job.Kind == JobKind.InputGradient;
+        bool gradient = job.Kind == JobKind.InputGradient, relu = job.Kind == JobKind.NormalizeRelu;
         float high = k[0], low = k[1], scale = k[2], shift = k[3], slope = k[4];
         TVector vHigh = TOps.Create(high), vLow = TOps.Create(low), vScale = TOps.Create(scale), vShift = TOps.Create(shift), vSlope = TOps.Create(slope);
         int lanes = TOps.Lanes;
         for (int i = 0; i < job.N; i++)
         {
             long start = (((long)i * job.C) + ch) * job.S;
-            float* x = job.A + start, g = job.B + start, y = job.Target + start;
+            float* x = job.A + start, g = job.B + start, y = job.Target + start, mask = job.Mask is null ? null : job.Mask + start;
             int j = 0;
             if (gradient)
             {
                 for (; j <= job.S - lanes; j += lanes)
                 {
                     TVector centered = TOps.Subtract(TOps.Subtract(TOps.Load(x + j), vHigh), vLow);
-                    TVector inner = TOps.Subtract(TOps.Subtract(TOps.Load(g + j), vShift), TOps.Multiply(centered, vSlope));
+                    TVector gated = mask is null ? TOps.Load(g + j) : TOps.WherePositive(TOps.Load(g + j), TOps.Load(mask + j));
+                    TVector inner = TOps.Subtract(TOps.Subtract(gated, vShift), TOps.Multiply(centered, vSlope));
                     TOps.Store(y + j, TOps.Multiply(inner, vScale));
                 }
                 for (; j < job.S; j++)
                 {
-                    y[j] = (g[j] - shift - ((x[j] - high - low) * slope)) * scale;
+                    float gated = mask is null || mask[j] > 0f ? g[j] : 0f;
+                    y[j] = (gated - shift - ((x[j] - high - low) * slope)) * scale;
                 }
             }
             else
             {
                 for (; j <= job.S - lanes; j += lanes)
                 {
-                    TOps.Store(y + j, TOps.MultiplyAdd(TOps.Subtract(TOps.Subtract(TOps.Load(x + j), vHigh), vLow), vScale, vShift));
+                    TVector normalized = TOps.MultiplyAdd(TOps.Subtract(TOps.Subtract(TOps.Load(x + j), vHigh), vLow), vScale, vShift);
+                    TOps.Store(y + j, relu ? TOps.Relu(normalized) : normalized);
                 }
                 for (; j < job.S; j++)
                 {
-                    y[j] = ((x[j] - high - low) * scale) + shift;
+                    float normalized = ((x[j] - high - low) * scale) + shift;
+                    y[j] = relu ? MathF.Max(normalized, 0f) : normalized;
                 }
             }
+        }
+    }
+
+    private static void CheckMask(ReadOnlySpan<float> reluOutput, int length)
+    {
+        if (!reluOutput.IsEmpty && reluOutput.Length != length)
+        {
+            throw new ArgumentException($"batch-norm kernel: the ReLU output has {reluOutput.Length} elements but the input {length}", nameof(reluOutput));
         }
     }
 

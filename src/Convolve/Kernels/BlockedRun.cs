@@ -8,8 +8,9 @@ namespace Convolve.Kernels;
 /// One run of positions moved between an NCHW image and a <see cref="BlockedFrame"/>, for every
 /// channel: image <c>image[c·Plane + w·Step]</c> ↔ frame <c>frame[(c / Lanes)·BlockSize + c mod Lanes + w·Lanes]</c>,
 /// <c>w &lt; Count</c>. A frame position holds a block's channels side by side, so the move is a
-/// transpose; with unit steps on x86 it goes four channels × four positions at a time through
-/// 4×4 register transposes, elsewhere one element at a time.
+/// transpose; with unit steps on x86 whole blocks go through 16×16 (AVX-512) or 8×8 (AVX) register
+/// transposes (<see cref="BlockTranspose"/>), what is left four channels × four positions at a time
+/// through 4×4 ones, and elsewhere one element at a time.
 /// </summary>
 internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int BlockSize, int Plane, int Step, int Count)
 {
@@ -19,6 +20,13 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
     {
         int channels = Channels, lanes = Lanes, count = Count, c = 0;
         nint step = Step, plane = Plane, blockSize = BlockSize;
+        if (step == 1 && SquareSupported(lanes))
+        {
+            for (; c + lanes <= channels && count >= 8; c += lanes)
+            {
+                CoverWithSquares(image + (c * plane), frame + ((c / lanes) * blockSize), null, toFrame: true);
+            }
+        }
         if (Sse.IsSupported && step == 1 && lanes % 4 == 0)
         {
             for (; c + 4 <= channels; c += 4)
@@ -42,6 +50,16 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
     {
         int channels = Channels, lanes = Lanes, count = Count, c = 0;
         nint step = Step, plane = Plane, blockSize = BlockSize;
+        if (step == 1 && SquareSupported(lanes))
+        {
+            fixed (float* add = bias)
+            {
+                for (; c + lanes <= channels && count >= 8; c += lanes)
+                {
+                    CoverWithSquares(image + (c * plane), frame + ((c / lanes) * blockSize), add is null ? null : add + c, toFrame: false);
+                }
+            }
+        }
         if (Sse.IsSupported && step == 1 && lanes % 4 == 0)
         {
             for (; c + 4 <= channels; c += 4)
@@ -70,9 +88,54 @@ internal readonly unsafe record struct BlockedRun(int Channels, int Lanes, int B
     }
 
     /// <summary>
+    /// Moves one whole block of channels (image rows <paramref name="rows"/>, the block's frame
+    /// positions at <paramref name="block"/>) through square transposes of 16 (AVX-512, rows of at
+    /// least 16) or 8 positions: the last square overlaps the one before it where the row is not a
+    /// multiple, which writes some positions twice with the same values.
+    /// </summary>
+    private void CoverWithSquares(float* rows, float* block, float* add, bool toFrame)
+    {
+        int lanes = Lanes, count = Count, size = lanes == 16 && count >= 16 ? 16 : 8;
+        nint plane = Plane;
+        for (int w = 0; w < count; w += size)
+        {
+            int at = Math.Min(w, count - size);
+            for (int k = 0; k < lanes; k += size)
+            {
+                float* image = rows + (k * plane) + at, frame = block + (at * lanes) + k;
+                if (toFrame)
+                {
+                    Square(size, image, plane, frame, lanes, null);
+                }
+                else
+                {
+                    Square(size, frame, lanes, image, plane, add is null ? null : add + k);
+                }
+            }
+        }
+    }
+
+    /// <summary>True when whole blocks of <paramref name="lanes"/> channels can go through a square register transpose.</summary>
+    private static bool SquareSupported(int lanes) => (lanes == 16 && Avx512F.IsSupported) || (lanes == 8 && Avx.IsSupported);
+
+    /// <summary>The square transpose of <paramref name="size"/> (16 or 8): <c>dst[j·dstStride + i] = src[i·srcStride + j] (+ add[j])</c>.</summary>
+    private static void Square(int size, float* src, nint srcStride, float* dst, nint dstStride, float* add)
+    {
+        if (size == 16)
+        {
+            BlockTranspose.Square16(src, srcStride, dst, dstStride, add);
+        }
+        else
+        {
+            BlockTranspose.Square8(src, srcStride, dst, dstStride, add);
+        }
+    }
+
+    /// <summary>
     /// Four channels of <paramref name="count"/> frame positions into four image rows:
     /// <c>rows[r·plane + p] = frame[p·lanes + r] (+ bias[r])</c>, four positions at a time through 4×4 register transposes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void GatherFour(float* frame, nint lanes, int count, float* rows, nint plane, ReadOnlySpan<float> bias)
     {
         float* row0 = rows, row1 = rows + plane, row2 = rows + (2 * plane), row3 = rows + (3 * plane);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -42,6 +43,7 @@ internal static unsafe class GemmTranspose
     /// Four lines into four adjacent columns of the panel, through 4×4 register transposes:
     /// <c>dst[p·width + r] = src[r·rStride + p]</c> for r &lt; 4, p &lt; kc (SSE required).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void TransposeFourLines(float* src, nint rStride, int kc, int width, float* dst)
     {
         float* line0 = src, line1 = src + rStride, line2 = src + 2 * rStride, line3 = src + 3 * rStride;

@@ -43,7 +43,7 @@ internal unsafe interface ISimdOps<TVector> where TVector : unmanaged
     /// <summary>One float in every lane.</summary>
     static abstract TVector Create(float value);
 
-    /// <summary><c>max(value, 0)</c> per lane (a rectifier; NaN stays NaN, as ReLU's operator keeps it).</summary>
+    /// <summary><c>max(value, 0)</c> per lane, as the ReLU layer computes it (NaN stays NaN, −0 becomes +0).</summary>
     static abstract TVector Relu(TVector value);
 
     /// <summary><c>value</c> where <paramref name="mask"/> is positive, else 0, per lane (the rectifier's gradient).</summary>
@@ -83,7 +83,7 @@ internal readonly unsafe struct SimdOps512 : ISimdOps<Vector512<float>>
     public static Vector512<float> Create(float value) => Vector512.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Relu(Vector512<float> value) => Vector512.ConditionalSelect(Vector512.LessThan(value, Vector512<float>.Zero), Vector512<float>.Zero, value);
+    public static Vector512<float> Relu(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> WherePositive(Vector512<float> value, Vector512<float> mask) => Vector512.ConditionalSelect(Vector512.GreaterThan(mask, Vector512<float>.Zero), value, Vector512<float>.Zero);
@@ -122,7 +122,7 @@ internal readonly unsafe struct SimdOps256 : ISimdOps<Vector256<float>>
     public static Vector256<float> Create(float value) => Vector256.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Relu(Vector256<float> value) => Vector256.ConditionalSelect(Vector256.LessThan(value, Vector256<float>.Zero), Vector256<float>.Zero, value);
+    public static Vector256<float> Relu(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> WherePositive(Vector256<float> value, Vector256<float> mask) => Vector256.ConditionalSelect(Vector256.GreaterThan(mask, Vector256<float>.Zero), value, Vector256<float>.Zero);
@@ -164,7 +164,7 @@ internal readonly unsafe struct SimdOps128 : ISimdOps<Vector128<float>>
     public static Vector128<float> Create(float value) => Vector128.Create(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Relu(Vector128<float> value) => Vector128.ConditionalSelect(Vector128.LessThan(value, Vector128<float>.Zero), Vector128<float>.Zero, value);
+    public static Vector128<float> Relu(Vector128<float> value) => Vector128.Max(value, Vector128<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> WherePositive(Vector128<float> value, Vector128<float> mask) => Vector128.ConditionalSelect(Vector128.GreaterThan(mask, Vector128<float>.Zero), value, Vector128<float>.Zero);
@@ -203,7 +203,7 @@ internal readonly unsafe struct SimdOpsScalar : ISimdOps<float>
     public static float Create(float value) => value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Relu(float value) => value < 0f ? 0f : value;
+    public static float Relu(float value) => MathF.Max(value, 0f);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float WherePositive(float value, float mask) => mask > 0f ? value : 0f;

@@ -111,7 +111,16 @@ public abstract class BatchNorm : Layer
     }
 
     /// <summary>Normalises Shape [N, C, *] to the same shape.</summary>
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Forward(input, relu: false);
+
+    /// <summary>
+    /// <see cref="Forward(Tensor)"/> followed by ReLU in the same pass over memory, for a
+    /// <see cref="Sequential"/> that folds a following <see cref="ReLU"/> in; <see cref="Backward"/>
+    /// then applies the ReLU's gradient too (zero where the output is not positive).
+    /// </summary>
+    internal Tensor ForwardWithRelu(Tensor input) => Forward(input, relu: true);
+
+    private Tensor Forward(Tensor input, bool relu)
     {
         ArgumentNullException.ThrowIfNull(input);
         OutputShape(input.Shape);
@@ -141,8 +150,8 @@ public abstract class BatchNorm : Layer
             shift[c] = Bias?.Value.Data[c] ?? 0f;
         }
         var output = NewOutput(input.Shape, overwritten: true);
-        BatchNormKernel.Normalize(input.Span, n, NumFeatures, s, mean, scale, shift, output.Span);
-        cache = new ForwardCache(input, mean, invStd, scale, batchStatistics);
+        BatchNormKernel.Normalize(input.Span, n, NumFeatures, s, mean, scale, shift, output.Span, relu);
+        cache = new ForwardCache(input, mean, invStd, scale, batchStatistics, relu ? output : null);
         return output;
     }
 
@@ -158,7 +167,8 @@ public abstract class BatchNorm : Layer
         double count = (double)n * s;
         var sumGrad = new double[NumFeatures];
         var sumGradCentered = new double[NumFeatures];
-        BatchNormKernel.GradientSums(cached.Input.Span, gradOutput.Span, n, NumFeatures, s, cached.Mean, sumGrad, sumGradCentered);
+        ReadOnlySpan<float> reluOutput = cached.ReluOutput is null ? default : cached.ReluOutput.Span;
+        BatchNormKernel.GradientSums(cached.Input.Span, gradOutput.Span, n, NumFeatures, s, cached.Mean, sumGrad, sumGradCentered, reluOutput);
         var offset = new double[NumFeatures];
         var slope = new double[NumFeatures];
         for (int c = 0; c < NumFeatures; c++)
@@ -176,7 +186,7 @@ public abstract class BatchNorm : Layer
             }
         }
         var gradInput = NewGradInput(cached.Input.Shape, overwritten: true);
-        BatchNormKernel.InputGradient(cached.Input.Span, gradOutput.Span, n, NumFeatures, s, cached.Mean, cached.Scale, offset, slope, gradInput.Span);
+        BatchNormKernel.InputGradient(cached.Input.Span, gradOutput.Span, n, NumFeatures, s, cached.Mean, cached.Scale, offset, slope, gradInput.Span, reluOutput);
         return gradInput;
     }
 
@@ -200,6 +210,6 @@ public abstract class BatchNorm : Layer
         }
     }
 
-    /// <summary>What Backward needs: the input, per-channel mean, 1/√(var + eps) and γ/√(var + eps).</summary>
-    private sealed record ForwardCache(Tensor Input, double[] Mean, double[] InvStd, double[] Scale, bool ThroughStatistics);
+    /// <summary>What Backward needs: the input, per-channel mean, 1/√(var + eps) and γ/√(var + eps), and the output when a ReLU was folded in.</summary>
+    private sealed record ForwardCache(Tensor Input, double[] Mean, double[] InvStd, double[] Scale, bool ThroughStatistics, Tensor? ReluOutput);
 }

@@ -43,8 +43,7 @@ public abstract class ConvNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation(layout).Forward(input.Data, Weight.Value.Data, output.Data, layout);
-        AddBias(output);
+        Implementation(layout, ConvolutionPass.Forward).Forward(input.Data, Weight.Value.Data, output.Data, layout, Bias?.Value.Data);
         cachedInput = input; // in both modes: Backward works after an evaluation-mode Forward too, as in PyTorch
         return output;
     }
@@ -54,7 +53,7 @@ public abstract class ConvNd : ConvolutionBase
     {
         ConvolutionLayout layout = AccumulateParameterGrads(gradOutput, out Tensor input);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Implementation(layout).BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation(layout, ConvolutionPass.InputGradient).BackwardData(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 
@@ -67,7 +66,7 @@ public abstract class ConvNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation(layout).BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
+        Implementation(layout, ConvolutionPass.WeightGradient).BackwardWeight(input.Data, gradOutput.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         return layout;
     }

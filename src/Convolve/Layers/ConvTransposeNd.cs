@@ -38,8 +38,7 @@ public abstract class ConvTransposeNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         var output = NewOutput(outputShape, overwritten: true); // the passes write every element
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation(layout).BackwardData(input.Data, Weight.Value.Data, output.Data, layout);
-        AddBias(output);
+        Implementation(layout, ConvolutionPass.InputGradient).BackwardData(input.Data, Weight.Value.Data, output.Data, layout, Bias?.Value.Data);
         cachedInput = input; // in both modes: Backward works after an evaluation-mode Forward too, as in PyTorch
         return output;
     }
@@ -51,10 +50,10 @@ public abstract class ConvTransposeNd : ConvolutionBase
         Shape outputShape = OutputShape(input.Shape);
         RequireGradShape(gradOutput, outputShape);
         ConvolutionLayout layout = LayoutFor(input.Shape, outputShape);
-        Implementation(layout).BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
+        Implementation(layout, ConvolutionPass.WeightGradient).BackwardWeight(gradOutput.Data, input.Data, Weight.Grad.Data, layout);
         AccumulateBiasGrad(gradOutput);
         var gradInput = NewGradInput(input.Shape, overwritten: true); // the passes write every element
-        Implementation(layout).Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
+        Implementation(layout, ConvolutionPass.Forward).Forward(gradOutput.Data, Weight.Value.Data, gradInput.Data, layout);
         return gradInput;
     }
 

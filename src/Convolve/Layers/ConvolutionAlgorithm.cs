@@ -19,3 +19,20 @@ public enum ConvolutionAlgorithm
     /// <summary>Winograd's minimal filtering F(2×2, 3×3) for 2-d 3×3 stride-1 convolutions; other layers fall back to the rule.</summary>
     Winograd,
 }
+
+/// <summary>
+/// The three passes of a convolution, in the convolution's own direction (a transposed
+/// convolution's forward pass is the convolution's input-gradient pass). <see cref="ConvolutionAlgorithm.Auto"/>
+/// may choose a different algorithm for each.
+/// </summary>
+public enum ConvolutionPass
+{
+    /// <summary>output = weight ⋆ input.</summary>
+    Forward,
+
+    /// <summary>The gradient with respect to the input.</summary>
+    InputGradient,
+
+    /// <summary>The gradient with respect to the weight.</summary>
+    WeightGradient,
+}

@@ -6,7 +6,7 @@ namespace Convolve.Layers;
 /// <summary>
 /// What convolution and transposed convolution share: channel and group validation, the
 /// weight and bias parameters with PyTorch's default initialisation, input checks, the bias
-/// passes and the choice of algorithm (<see cref="Algorithm"/>, <see cref="IConvolutionAlgorithm"/>),
+/// gradient (the algorithms add the bias itself) and the choice of algorithm (<see cref="Algorithm"/>, <see cref="IConvolutionAlgorithm"/>),
 /// so that <see cref="ConvNd"/> and <see cref="ConvTransposeNd"/> only choose the direction.
 /// </summary>
 public abstract class ConvolutionBase : Layer
@@ -62,14 +62,21 @@ public abstract class ConvolutionBase : Layer
     /// <summary>
     /// The algorithm asked for: <see cref="ConvolutionAlgorithm.Auto"/> (the default) follows
     /// <see cref="ConvolutionAlgorithms.Default"/> and then the rule; another value pins it.
-    /// <see cref="AlgorithmFor"/> tells which one runs for an input.
+    /// <see cref="AlgorithmFor(Shape, ConvolutionPass)"/> tells which one runs for an input.
     /// </summary>
     public ConvolutionAlgorithm Algorithm { get; set; } = ConvolutionAlgorithm.Auto;
 
     private readonly Dictionary<ConvolutionAlgorithm, IConvolutionAlgorithm> implementations = [];
 
-    /// <summary>The algorithm that runs for an input of <paramref name="inputShape"/>: never <see cref="ConvolutionAlgorithm.Auto"/>.</summary>
-    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape) => Resolve(LayoutFor(inputShape, OutputShape(inputShape)));
+    /// <summary>
+    /// The algorithm that runs the forward pass of the underlying convolution for an input of
+    /// <paramref name="inputShape"/> (for a transposed convolution, its backward pass): never
+    /// <see cref="ConvolutionAlgorithm.Auto"/>. <see cref="AlgorithmFor(Shape, ConvolutionPass)"/> tells each pass.
+    /// </summary>
+    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape) => AlgorithmFor(inputShape, ConvolutionPass.Forward);
+
+    /// <summary>The algorithm that runs <paramref name="pass"/> of the underlying convolution for an input of <paramref name="inputShape"/>.</summary>
+    public ConvolutionAlgorithm AlgorithmFor(Shape inputShape, ConvolutionPass pass) => Resolve(LayoutFor(inputShape, OutputShape(inputShape)), pass);
 
     /// <summary>
     /// Bytes of the working copy of one image the algorithm that runs for <paramref name="input"/>
@@ -79,7 +86,7 @@ public abstract class ConvolutionBase : Layer
     internal long WorkspaceBytes(Shape input, Shape output)
     {
         ConvolutionLayout layout = LayoutFor(new Shape([1, .. input.Dimensions[1..]]), new Shape([1, .. output.Dimensions[1..]]));
-        return Resolve(layout) switch
+        return Resolve(layout, ConvolutionPass.Forward) switch
         {
             ConvolutionAlgorithm.Direct => sizeof(float) * (long)Groups * DirectConvolution.ImageFrameSize(layout, Simd.Level),
             ConvolutionAlgorithm.Winograd => sizeof(float) * (long)Groups * WinogradConvolution.ImageWorkspaceSize(layout, Simd.Level),
@@ -87,10 +94,10 @@ public abstract class ConvolutionBase : Layer
         };
     }
 
-    /// <summary>The implementation of the algorithm that runs (kept, with its workspaces, for the next call).</summary>
-    private protected IConvolutionAlgorithm Implementation(in ConvolutionLayout layout)
+    /// <summary>The implementation of the algorithm that runs <paramref name="pass"/> (kept, with its workspaces, for the next call).</summary>
+    private protected IConvolutionAlgorithm Implementation(in ConvolutionLayout layout, ConvolutionPass pass)
     {
-        ConvolutionAlgorithm algorithm = Resolve(layout);
+        ConvolutionAlgorithm algorithm = Resolve(layout, pass);
         if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))
         {
             implementation = algorithm switch
@@ -105,14 +112,14 @@ public abstract class ConvolutionBase : Layer
     }
 
     /// <summary>The pinned algorithm, else the default, else the rule; Winograd where it does not apply falls back to the rule.</summary>
-    private ConvolutionAlgorithm Resolve(in ConvolutionLayout layout)
+    private ConvolutionAlgorithm Resolve(in ConvolutionLayout layout, ConvolutionPass pass)
     {
         ConvolutionAlgorithm requested = Algorithm == ConvolutionAlgorithm.Auto ? ConvolutionAlgorithms.Default : Algorithm;
         return requested switch
         {
             ConvolutionAlgorithm.Im2Col or ConvolutionAlgorithm.Direct => requested,
             ConvolutionAlgorithm.Winograd when WinogradPlan.Applies(layout) => requested,
-            _ => ConvolutionAlgorithms.Choose(layout, Simd.Level),
+            _ => ConvolutionAlgorithms.Choose(layout, Simd.Level, pass),
         };
     }
 
@@ -153,15 +160,6 @@ public abstract class ConvolutionBase : Layer
         var (larger, smaller) = IsTransposed ? (output, input) : (input, output);
         return new ConvolutionLayout(
             input[0], larger[1], smaller[1], Groups, Geometry.ToWindow3(larger.Dimensions[2..], smaller.Dimensions[2..]));
-    }
-
-    /// <summary>Adds <c>bias[c]</c> to every position of channel c of <paramref name="output"/> (shape [N, C_out, ...]).</summary>
-    private protected void AddBias(Tensor output)
-    {
-        if (Bias is not null)
-        {
-            ChannelMaps.AddPerChannel(output.Span, output.Shape[0], OutChannels, output.Shape.SizeFrom(2), Bias.Value.Span);
-        }
     }
 
     /// <summary>Adds <c>Σ_n Σ_positions gradOutput[n, c, ...]</c> into <c>Bias.Grad[c]</c>, the rows summed in double.</summary>

@@ -26,10 +26,12 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     private DirectPlan? plan;
     private float[] packed = [], inputFrames = [], gradFrames = [], partials = [];
 
-    // The batch frames are kept between passes: the input frames a forward pass packed serve the
-    // weight gradient of the same input (the layer's contract keeps the input unchanged until its
-    // backward pass), and the output-gradient frames the weight gradient packed serve the input
-    // gradient that follows. Each is valid for the array (and plan) it was packed from.
+    // The batch frames are kept from one pass to the very next: the input frames a forward pass
+    // packed serve the weight gradient that follows it (the layer's contract keeps the input
+    // unchanged until its backward pass), and the output-gradient frames the weight gradient packed
+    // serve the input gradient right after it. Each is valid for the array (and plan) it was packed
+    // from and only for the next call: every call consumes or clears both, so a buffer refilled
+    // between calls (a reused batch, a gradient check's perturbed input) is always packed again.
     private (float[]? Source, DirectPlan? Plan) inputFramesOf, gradFramesOf;
 
     /// <summary>Floats of one image-group's input and output frames for <paramref name="layout"/>.</summary>
@@ -40,13 +42,13 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
         p.PackForward(weight, weights);
         float[] xs = Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize);
-        inputFramesOf = default;
+        (inputFramesOf, gradFramesOf) = (default, default);
         ForEachImageGroup(p, (n, g, workspace) =>
         {
             workspace.Reserve(0, p.OutputFrame.ImageSize);
@@ -56,19 +58,19 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result);
             }
-            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), default);
+            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), GroupBias(bias, g, p.OutChannels));
         });
         inputFramesOf = (input, p);
     }
 
     /// <inheritdoc/>
-    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
         p.PackBackward(weight, weights);
         bool packedAlready = gradFramesOf == (gradOutput, p);
-        gradFramesOf = default;
+        (inputFramesOf, gradFramesOf) = (default, default);
         float[] gs = gradFrames;
         ForEachImageGroup(p, (n, g, workspace) =>
         {
@@ -82,7 +84,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 BackwardImage(p, gy, w + ((long)g * p.BackwardGroupSize), result);
             }
-            p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), default);
+            p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), GroupBias(bias, g, p.InChannels));
         });
     }
 
@@ -94,7 +96,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         bool inputPacked = inputFramesOf == (input, p);
         float[] xs = Grow(ref inputFrames, (long)batch * groups * p.InputFrame.ImageSize);
         float[] gs = Grow(ref gradFrames, (long)batch * groups * p.GradFrame.ImageSize);
-        gradFramesOf = default;
+        (inputFramesOf, gradFramesOf) = (default, default);
         Parallelism.For(batch * groups, p.InputFrame.ImageSize + p.GradFrame.ImageSize, (start, end) =>
         {
             for (int i = start; i < end; i++)
@@ -106,7 +108,6 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
                 p.GradFrame.Pack(OutputImage(gradOutput, p, i / groups, i % groups), Frame(gs, p.GradFrame, i));
             }
         });
-        inputFramesOf = (input, p);
         gradFramesOf = (gradOutput, p);
         var work = new DirectWeightWork(p, batch, MaxChunks, MaxPartialElements);
         float[] sums = Grow(ref partials, (long)work.Chunks * groups * p.GradientGroupSize);
@@ -122,6 +123,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         });
         work.AddInto(sums, gradWeight);
     }
+
+    /// <summary>Group g's part of a per-channel bias of groups × <paramref name="channels"/> values; empty for none.</summary>
+    internal static ReadOnlySpan<float> GroupBias(float[]? bias, int g, int channels) => bias is null ? default : bias.AsSpan(g * channels, channels);
 
     /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames.</summary>
     private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);

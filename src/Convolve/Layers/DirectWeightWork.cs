@@ -72,11 +72,7 @@ internal sealed unsafe class DirectWeightWork
         Span<float> total = partials.AsSpan(0, groups * size);
         for (int chunk = 1; chunk < Chunks; chunk++)
         {
-            ReadOnlySpan<float> addend = partials.AsSpan(chunk * groups * size, groups * size);
-            for (int i = 0; i < total.Length; i++)
-            {
-                total[i] += addend[i];
-            }
+            Elementwise.Map(new ElementwiseAdd(), total, partials.AsSpan(chunk * groups * size, groups * size), total);
         }
         for (int g = 0; g < groups; g++)
         {

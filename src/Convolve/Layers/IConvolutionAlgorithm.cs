@@ -10,19 +10,21 @@ namespace Convolve.Layers;
 /// </summary>
 internal interface IConvolutionAlgorithm
 {
-    /// <summary>Writes <c>output = weight ⋆ input</c> (no bias).</summary>
+    /// <summary>Writes <c>output = weight ⋆ input (+ bias)</c>.</summary>
     /// <param name="input">Shape [N, C_in, In...].</param>
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="output">Shape [N, C_out, Out...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
-    void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout);
+    /// <param name="bias">Shape [C_out], added to every output of its channel (in the same pass where the algorithm can); null for none.</param>
+    void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null);
 
     /// <summary>Writes the input gradient, the adjoint of <see cref="Forward"/> applied to <paramref name="gradOutput"/>.</summary>
     /// <param name="gradOutput">Shape [N, C_out, Out...].</param>
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="gradInput">Shape [N, C_in, In...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
-    void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout);
+    /// <param name="bias">Shape [C_in], added to every element of its channel (a transposed convolution's bias); null for none.</param>
+    void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null);
 
     /// <summary>Adds <c>Σ_n Σ_positions gradOutput ⊗ input</c> into <paramref name="gradWeight"/>, summing in an order fixed by the layout alone.</summary>
     /// <param name="input">Shape [N, C_in, In...].</param>

@@ -35,12 +35,13 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
     private readonly ConcurrentBag<Im2ColWorkspace> workspaces = [];
     private float[] partials = [];
 
-    /// <summary>Writes <c>output = weight ⋆ input</c> (no bias).</summary>
+    /// <summary>Writes <c>output = weight ⋆ input (+ bias)</c>.</summary>
     /// <param name="input">Shape [N, C_in, In...].</param>
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="output">Shape [N, C_out, Out...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout)
+    /// <param name="bias">Shape [C_out], added after the products; null for none.</param>
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null)
     {
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
@@ -54,6 +55,7 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
             MultiplyGroups(false, weight, columns, workspace.Products, chunk);
             chunk.ScatterProducts(workspace.Products, output);
         });
+        AddBias(output, layout.Batch, layout.OutputChannels, layout.Window.OutputPlane, bias);
     }
 
     /// <summary>Writes <c>gradInput = col2im(weightᵀ · gradOutput)</c>, the adjoint of <see cref="Forward"/>.</summary>
@@ -61,7 +63,8 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="gradInput">Shape [N, C_in, In...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
-    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout)
+    /// <param name="bias">Shape [C_in], added after col2im (a transposed convolution's bias); null for none.</param>
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
@@ -76,6 +79,16 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
             MultiplyGroups(true, weight, products, workspace.Columns, chunk);
             chunk.Raise(gradInput, workspace);
         });
+        AddBias(gradInput, layout.Batch, layout.InputChannels, layout.Window.InputPlane, bias);
+    }
+
+    /// <summary>Adds the bias per channel in a pass of its own (the GEMMs write without it).</summary>
+    private static void AddBias(float[] data, int batch, int channels, int plane, float[]? bias)
+    {
+        if (bias is not null)
+        {
+            ChannelMaps.AddPerChannel(data.AsSpan(0, batch * channels * plane), batch, channels, plane, bias);
+        }
     }
 
     /// <summary>Adds <c>gradOutput · colᵀ</c> into <paramref name="gradWeight"/>, summing over the chunks in image order.</summary>

@@ -14,6 +14,9 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
 {
     private readonly List<Layer> layers = [];
 
+    // folded[i]: the last Forward ran the ReLU at i inside layer i − 1 (a BatchNorm), so Backward skips it.
+    private bool[] folded = [];
+
     /// <summary>Creates the chain from <paramref name="layers"/>, in order.</summary>
     public Sequential(params Layer[] layers)
     {
@@ -56,15 +59,33 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         return shape;
     }
 
-    /// <summary>Runs every layer in order.</summary>
+    /// <summary>
+    /// Runs every layer in order. A <see cref="BatchNorm"/> followed by a <see cref="ReLU"/> runs as
+    /// one pass over memory (the normalisation writes the rectified output, and its backward pass
+    /// gates the gradient); the numbers are exactly those of the two layers run one after the other.
+    /// </summary>
     public override Tensor Forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        Tensor output = input;
-        foreach (Layer layer in layers)
+        if (folded.Length != layers.Count)
         {
+            folded = new bool[layers.Count];
+        }
+        Array.Clear(folded);
+        Tensor output = input;
+        for (int i = 0; i < layers.Count; i++)
+        {
+            Layer layer = layers[i];
             long start = LayerTiming.Start();
-            output = layer.Forward(output);
+            if (layer is BatchNorm normalization && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            {
+                output = normalization.ForwardWithRelu(output);
+                folded[++i] = true;
+            }
+            else
+            {
+                output = layer.Forward(output);
+            }
             LayerTiming.Stop(layer, false, start);
         }
         return output;
@@ -100,8 +121,13 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         LayerTiming.Stop(layers[0], true, start);
     }
 
+    /// <summary>Layer i's backward pass, or the gradient unchanged for a ReLU the last Forward folded into its predecessor.</summary>
     private Tensor BackwardChild(int i, Tensor grad)
     {
+        if (i < folded.Length && folded[i])
+        {
+            return grad;
+        }
         long start = LayerTiming.Start();
         Tensor result = layers[i].Backward(grad);
         LayerTiming.Stop(layers[i], true, start);

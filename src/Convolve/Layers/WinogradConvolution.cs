@@ -30,12 +30,12 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout) =>
-        Run(PlanFor(layout), input, weight, output, adjoint: false);
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null) =>
+        Run(PlanFor(layout), input, weight, output, adjoint: false, bias);
 
     /// <inheritdoc/>
-    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout) =>
-        Run(PlanFor(WinogradPlan.Adjoint(layout)), gradOutput, weight, gradInput, adjoint: true);
+    public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null) =>
+        Run(PlanFor(WinogradPlan.Adjoint(layout)), gradOutput, weight, gradInput, adjoint: true, bias);
 
     /// <inheritdoc/>
     public void BackwardWeight(float[] input, float[] gradOutput, float[] gradWeight, in ConvolutionLayout layout)
@@ -74,8 +74,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         }
     }
 
-    /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's).</summary>
-    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint)
+    /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's), plus the bias.</summary>
+    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint, float[]? bias)
     {
         int groups = p.Layout.Groups;
         float[] weights = Grow(ref packed, 16L * p.PanelSize * groups);
@@ -89,11 +89,12 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
                 p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
                 fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
                 {
-                    TransformInput(p, frame, v);
+                    Transform(p, TileTransform.Input, frame, v);
                     Multiply(p, v, w + (16L * g * p.PanelSize), m);
-                    TransformOutput(p, m, result);
+                    Transform(p, TileTransform.Output, m, result);
                 }
-                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane), default);
+                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane),
+                    DirectConvolution.GroupBias(bias, g, p.OutChannels));
             }
             workspaces.Add(workspace);
         });
@@ -133,8 +134,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         nint tileStride = (nint)p.Tiles * lanes, square = lanes * lanes;
         fixed (float* frame = workspace.Frame, v = workspace.Transformed, grad = workspace.Result, u = workspace.Products, z = target)
         {
-            TransformInput(p, frame, v);
-            TransformGradient(p, grad, u);
+            Transform(p, TileTransform.Input, frame, v);
+            Transform(p, TileTransform.Gradient, grad, u);
             for (int xi = 0; xi < 16; xi++)
             {
                 for (int first = 0; first < outBlocks; first += p.WeightVectors)
@@ -155,121 +156,66 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         }
     }
 
-    private static void TransformInput(WinogradPlan p, float* frame, float* v)
+    /// <summary>Which tile transform <see cref="Transform"/> applies.</summary>
+    private enum TileTransform
+    {
+        /// <summary>Input frame → transformed input, <c>Bᵀ d B</c>.</summary>
+        Input,
+
+        /// <summary>Products → output frame, <c>Aᵀ m A</c>.</summary>
+        Output,
+
+        /// <summary>Output-gradient frame → transformed gradient, <c>A ∂y Aᵀ</c>.</summary>
+        Gradient,
+    }
+
+    /// <summary>Applies a tile transform to every channel block and tile, from <paramref name="source"/> to <paramref name="target"/>, at the plan's SIMD level.</summary>
+    private static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target)
     {
         switch (p.Level)
         {
             case SimdLevel.Vector512:
-                TransformInput<SimdOps512, Vector512<float>>(p, frame, v);
+                Transform<SimdOps512, Vector512<float>>(p, kind, source, target);
                 break;
             case SimdLevel.Vector256:
-                TransformInput<SimdOps256, Vector256<float>>(p, frame, v);
+                Transform<SimdOps256, Vector256<float>>(p, kind, source, target);
                 break;
             case SimdLevel.Vector128:
-                TransformInput<SimdOps128, Vector128<float>>(p, frame, v);
+                Transform<SimdOps128, Vector128<float>>(p, kind, source, target);
                 break;
             default:
-                TransformInput<SimdOpsScalar, float>(p, frame, v);
+                Transform<SimdOpsScalar, float>(p, kind, source, target);
                 break;
         }
     }
 
-    private static void TransformInput<TOps, TVector>(WinogradPlan p, float* frame, float* v)
+    private static void Transform<TOps, TVector>(WinogradPlan p, TileTransform kind, float* source, float* target)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
-        BlockedFrame input = p.InputFrame;
-        int lanes = p.Lanes;
-        for (int block = 0; block < input.Blocks; block++)
+        BlockedFrame frame = kind == TileTransform.Input ? p.InputFrame : p.OutputFrame;
+        nint stride = kind == TileTransform.Input ? p.InputStride : p.OutputStride;
+        float* spatialBase = kind == TileTransform.Output ? target : source, transformedBase = kind == TileTransform.Output ? source : target;
+        for (int block = 0; block < frame.Blocks; block++)
         {
             for (int th = 0; th < p.TilesH; th++)
             {
                 for (int tw = 0; tw < p.TilesW; tw++)
                 {
-                    int tile = (th * p.TilesW) + tw;
-                    WinogradTransforms.Input<TOps, TVector>(
-                        frame + ((long)block * input.BlockSize) + input.Offset(0, 0, 0, 0, 2 * th, 2 * tw), input.RowStride,
-                        v + ((((long)block * p.Tiles) + tile) * lanes), p.InputStride);
-                }
-            }
-        }
-    }
-
-    private static void TransformOutput(WinogradPlan p, float* m, float* result)
-    {
-        switch (p.Level)
-        {
-            case SimdLevel.Vector512:
-                TransformOutput<SimdOps512, Vector512<float>>(p, m, result);
-                break;
-            case SimdLevel.Vector256:
-                TransformOutput<SimdOps256, Vector256<float>>(p, m, result);
-                break;
-            case SimdLevel.Vector128:
-                TransformOutput<SimdOps128, Vector128<float>>(p, m, result);
-                break;
-            default:
-                TransformOutput<SimdOpsScalar, float>(p, m, result);
-                break;
-        }
-    }
-
-    private static void TransformOutput<TOps, TVector>(WinogradPlan p, float* m, float* result)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        BlockedFrame output = p.OutputFrame;
-        int lanes = p.Lanes;
-        for (int block = 0; block < output.Blocks; block++)
-        {
-            for (int th = 0; th < p.TilesH; th++)
-            {
-                for (int tw = 0; tw < p.TilesW; tw++)
-                {
-                    int tile = (th * p.TilesW) + tw;
-                    WinogradTransforms.Output<TOps, TVector>(
-                        m + ((((long)block * p.Tiles) + tile) * lanes), p.OutputStride,
-                        result + ((long)block * output.BlockSize) + output.Offset(0, 0, 0, 0, 2 * th, 2 * tw), output.RowStride, 2, 2);
-                }
-            }
-        }
-    }
-
-    private static void TransformGradient(WinogradPlan p, float* grad, float* u)
-    {
-        switch (p.Level)
-        {
-            case SimdLevel.Vector512:
-                TransformGradient<SimdOps512, Vector512<float>>(p, grad, u);
-                break;
-            case SimdLevel.Vector256:
-                TransformGradient<SimdOps256, Vector256<float>>(p, grad, u);
-                break;
-            case SimdLevel.Vector128:
-                TransformGradient<SimdOps128, Vector128<float>>(p, grad, u);
-                break;
-            default:
-                TransformGradient<SimdOpsScalar, float>(p, grad, u);
-                break;
-        }
-    }
-
-    private static void TransformGradient<TOps, TVector>(WinogradPlan p, float* grad, float* u)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        BlockedFrame output = p.OutputFrame;
-        int lanes = p.Lanes;
-        for (int block = 0; block < output.Blocks; block++)
-        {
-            for (int th = 0; th < p.TilesH; th++)
-            {
-                for (int tw = 0; tw < p.TilesW; tw++)
-                {
-                    int tile = (th * p.TilesW) + tw;
-                    WinogradTransforms.Gradient<TOps, TVector>(
-                        grad + ((long)block * output.BlockSize) + output.Offset(0, 0, 0, 0, 2 * th, 2 * tw), output.RowStride,
-                        u + ((((long)block * p.Tiles) + tile) * lanes), p.OutputStride);
+                    float* spatial = spatialBase + ((long)block * frame.BlockSize) + frame.Offset(0, 0, 0, 0, 2 * th, 2 * tw);
+                    float* transformed = transformedBase + ((((long)block * p.Tiles) + (th * p.TilesW) + tw) * p.Lanes);
+                    switch (kind)
+                    {
+                        case TileTransform.Input:
+                            WinogradTransforms.Input<TOps, TVector>(spatial, frame.RowStride, transformed, stride);
+                            break;
+                        case TileTransform.Output:
+                            WinogradTransforms.Output<TOps, TVector>(transformed, stride, spatial, frame.RowStride, 2, 2);
+                            break;
+                        default:
+                            WinogradTransforms.Gradient<TOps, TVector>(spatial, frame.RowStride, transformed, stride);
+                            break;
+                    }
                 }
             }
         }

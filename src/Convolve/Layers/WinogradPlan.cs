@@ -28,6 +28,9 @@ internal sealed class WinogradPlan
         Offsets = Enumerable.Range(0, InputFrame.Blocks).Select(block => block * Tiles * Lanes).ToArray();
         WeightChannels = Math.Min(level == SimdLevel.Vector512 ? DirectWeightMicrokernel.MaxChannels : 4, InDepth);
         WeightVectors = Math.Min(DirectWeightMicrokernel.MaxVectors, OutputFrame.Blocks);
+        InputStride = WinogradTransforms.TransformStride(InputFrame.Blocks, Tiles, Lanes);
+        OutputStride = WinogradTransforms.TransformStride(OutputFrame.Blocks, Tiles, Lanes);
+        PanelSize = InputFrame.Blocks * InDepth * OutputFrame.Blocks * Lanes;
     }
 
     public ConvolutionLayout Layout { get; }
@@ -67,13 +70,13 @@ internal sealed class WinogradPlan
     public int WeightVectors { get; }
 
     /// <summary>Floats between consecutive ξ of the transformed input.</summary>
-    public nint InputStride => WinogradTransforms.TransformStride(InputFrame.Blocks, Tiles, Lanes);
+    public nint InputStride { get; }
 
     /// <summary>Floats between consecutive ξ of the transformed output (or output gradient).</summary>
-    public nint OutputStride => WinogradTransforms.TransformStride(OutputFrame.Blocks, Tiles, Lanes);
+    public nint OutputStride { get; }
 
     /// <summary>Floats of one ξ's packed weights of one group.</summary>
-    public int PanelSize => InputFrame.Blocks * InDepth * OutputFrame.Blocks * Lanes;
+    public int PanelSize { get; }
 
     /// <summary>Floats of one group's blocked weight-gradient partial, <c>[ξ][out block][in block][Lanes][Lanes]</c>.</summary>
     public int GradientGroupSize => 16 * OutputFrame.Blocks * InputFrame.Blocks * Lanes * Lanes;

@@ -26,21 +26,43 @@ internal sealed class ArchitectureReader
     /// <summary>Parses and rebuilds the model described by <paramref name="json"/>.</summary>
     public static Layer Read(string json, RandomSource? random)
     {
+        using JsonDocument document = Parse(json);
+        return new ArchitectureReader(random).ReadChild(document.RootElement, "$");
+    }
+
+    /// <summary>Parses the architecture text; malformed JSON is a <see cref="ModelArchitectureException"/> at <c>$</c>.</summary>
+    public static JsonDocument Parse(string json)
+    {
         ArgumentNullException.ThrowIfNull(json);
-        JsonDocument document;
         try
         {
             // Each layer level costs at most two JSON levels (the object and its "layers" array).
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * ModelArchitecture.MaxDepth + 2 });
+            return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 2 * ModelArchitecture.MaxDepth + 2 });
         }
         catch (JsonException ex)
         {
             throw new ModelArchitectureException("$", $"not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine + 1}): {ex.Message}", ex);
         }
-        using (document)
+    }
+
+    /// <summary>
+    /// The fields of a layer object with a known type and exactly that type's field names, and its
+    /// format; everything else is a <see cref="ModelArchitectureException"/> naming the path.
+    /// </summary>
+    public static (string Type, ArchitectureFields Fields, LayerFormat Format) Open(JsonElement element, string path)
+    {
+        var fields = new ArchitectureFields(element, path);
+        if (!fields.Has("type"))
         {
-            return new ArchitectureReader(random).ReadChild(document.RootElement, "$");
+            throw new ModelArchitectureException(fields.FieldPath("type"), "missing; every layer object names its type, e.g. \"type\": \"Conv2d\"");
         }
+        string type = fields.String("type");
+        if (!LayerFormats.TryGet(type, out LayerFormat? format))
+        {
+            throw new ModelArchitectureException(fields.FieldPath("type"), $"unknown layer type \"{type}\"; known types: {string.Join(", ", TypeNames)}");
+        }
+        fields.RequireExactly(type, format.Fields);
+        return (type, fields, format);
     }
 
     /// <summary>Reads the layer object at <paramref name="path"/>, one nesting level below the caller.</summary>
@@ -53,7 +75,7 @@ internal sealed class ArchitectureReader
             {
                 throw new ModelArchitectureException(path, $"layers nest deeper than {ModelArchitecture.MaxDepth} levels");
             }
-            return ReadLayer(new ArchitectureFields(element, path));
+            return ReadLayer(element, path);
         }
         finally
         {
@@ -61,18 +83,9 @@ internal sealed class ArchitectureReader
         }
     }
 
-    private Layer ReadLayer(ArchitectureFields fields)
+    private Layer ReadLayer(JsonElement element, string path)
     {
-        if (!fields.Has("type"))
-        {
-            throw new ModelArchitectureException(fields.FieldPath("type"), "missing; every layer object names its type, e.g. \"type\": \"Conv2d\"");
-        }
-        string type = fields.String("type");
-        if (!LayerFormats.TryGet(type, out LayerFormat? format))
-        {
-            throw new ModelArchitectureException(fields.FieldPath("type"), $"unknown layer type \"{type}\"; known types: {string.Join(", ", TypeNames)}");
-        }
-        fields.RequireExactly(type, format.Fields);
+        var (type, fields, format) = Open(element, path);
         try
         {
             return format.Build(fields, this);

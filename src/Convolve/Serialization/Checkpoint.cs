@@ -12,8 +12,9 @@ public sealed class Checkpoint
 {
     private readonly Dictionary<string, TensorData> byName;
 
-    internal Checkpoint(IEnumerable<TensorData> tensors, IDictionary<string, string> metadata)
+    internal Checkpoint(IEnumerable<TensorData> tensors, IDictionary<string, string> metadata, bool isVerified)
     {
+        IsVerified = isVerified;
         var sorted = tensors.ToList();
         sorted.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));
         Tensors = sorted.AsReadOnly();
@@ -26,6 +27,12 @@ public sealed class Checkpoint
 
     /// <summary>The metadata: format marker plus whatever the saver added (architecture, epoch, ...).</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; }
+
+    /// <summary>
+    /// True when the file carried checksums and every tensor and metadata value matched them;
+    /// false for a file without checksums (written by another tool or an older Convolve).
+    /// </summary>
+    public bool IsVerified { get; }
 
     /// <summary>The tensor called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">No tensor has that name; the message lists the names there are.</exception>

@@ -20,9 +20,13 @@ internal sealed class CheckpointContent
 
     public SortedDictionary<string, string> Metadata { get; }
 
-    /// <summary>Validates names, metadata and (when <paramref name="refuseNonFinite"/>) values.</summary>
+    /// <summary>
+    /// Validates names, metadata and (when <paramref name="refuseNonFinite"/>) values, and adds the
+    /// checksums (unless <paramref name="checksums"/> is false, which only tests use, to make files
+    /// like those of other writers).
+    /// </summary>
     /// <exception cref="ArgumentException">A rule is broken; the message names the tensor or key.</exception>
-    public static CheckpointContent Prepare(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata, bool refuseNonFinite)
+    public static CheckpointContent Prepare(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata, bool refuseNonFinite, bool checksums = true)
     {
         var list = new List<TensorData>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -44,7 +48,13 @@ internal sealed class CheckpointContent
             list.Add(tensor);
         }
         list.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        return new CheckpointContent(list, BuildMetadata(metadata));
+        var map = BuildMetadata(metadata);
+        map.Remove(CheckpointFormat.ChecksumsKey);
+        if (checksums)
+        {
+            map[CheckpointFormat.ChecksumsKey] = CheckpointChecksums.Compute(list, map);
+        }
+        return new CheckpointContent(list, map);
     }
 
     private static void CheckName(string name, int position)

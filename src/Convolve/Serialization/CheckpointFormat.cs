@@ -19,6 +19,12 @@ public static class CheckpointFormat
     /// <summary>The version this code writes and the only one it reads.</summary>
     public const string Version = "1";
 
+    /// <summary>
+    /// The metadata key of the checksums (CRC-64 of every tensor and every other metadata value),
+    /// computed by the writer (a value given by the caller is replaced) and verified on load.
+    /// </summary>
+    public const string ChecksumsKey = "checksums";
+
     /// <summary>The reserved header key of the string-to-string metadata map.</summary>
     public const string MetadataKey = "__metadata__";
 

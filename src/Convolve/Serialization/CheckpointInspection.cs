@@ -50,12 +50,19 @@ public sealed class CheckpointInspection
     /// <summary>The byte offset of the problem, when known.</summary>
     public long? ProblemOffset { get; }
 
+    /// <summary>
+    /// True when the file is valid and carried checksums that every tensor and metadata value
+    /// matched; false for a file without checksums (its corruption cannot be detected) or an invalid one.
+    /// </summary>
+    public bool IsVerified { get; init; }
+
     /// <summary>A human-readable report: status, metadata (long values cut), then one line per tensor.</summary>
     public override string ToString()
     {
         var text = new StringBuilder();
         text.AppendLine(IsValid
-            ? $"{Source}: valid Convolve checkpoint, {FileLength} bytes, header {HeaderLength} bytes"
+            ? $"{Source}: valid Convolve checkpoint, {FileLength} bytes, header {HeaderLength} bytes, "
+              + (IsVerified ? "verified (every tensor and metadata value matches its checksum)" : "unverified (the file has no checksums, so damage cannot be detected)")
             : $"INVALID: {Problem}");
         text.AppendLine($"metadata ({Metadata.Count}):");
         foreach (var (key, value) in Metadata.OrderBy(pair => pair.Key, StringComparer.Ordinal))

@@ -1,8 +1,8 @@
 namespace Convolve.Serialization;
 
 /// <summary>
-/// Lists a checkpoint's tensors (name, dtype, shape, data range) and metadata without loading the
-/// data, and for a broken file reports what is wrong instead of throwing: the library side of
+/// Lists a checkpoint's tensors (name, dtype, shape, data range) and metadata without keeping the
+/// data (it is streamed through the checksums), and for a broken file reports what is wrong instead of throwing: the library side of
 /// <c>convolve inspect FILE</c>. It applies exactly the reader's rules, so a file is reported
 /// valid exactly when <see cref="CheckpointReader.Load(string)"/> would load it. Unlike the
 /// reader, it also reports I/O errors (missing file, no permission) as the problem rather than
@@ -35,6 +35,7 @@ public static class CheckpointInspector
         try
         {
             reader.ReadLayout();
+            reader.VerifyData();
             return Describe(reader, null, null);
         }
         catch (CheckpointFormatException e)
@@ -54,7 +55,10 @@ public static class CheckpointInspector
             .OrderBy(summary => summary.Name, StringComparer.Ordinal)
             .ToList();
         var metadata = reader.Header?.Metadata ?? new Dictionary<string, string>();
-        return new CheckpointInspection(reader.Source, reader.FileLength, reader.HeaderLength, tensors, metadata, problem, offset);
+        return new CheckpointInspection(reader.Source, reader.FileLength, reader.HeaderLength, tensors, metadata, problem, offset)
+        {
+            IsVerified = problem is null && reader.Checksums is not null,
+        };
     }
 
     private static CheckpointInspection Unreadable(string source, long? fileLength, Exception error) =>

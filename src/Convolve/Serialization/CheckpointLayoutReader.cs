@@ -3,10 +3,11 @@ using System.Buffers.Binary;
 namespace Convolve.Serialization;
 
 /// <summary>
-/// Reads a checkpoint in stages (prefix, header, layout, format marker, data), keeping what each
-/// stage established, so that <see cref="CheckpointReader"/> and <see cref="CheckpointInspector"/>
-/// apply exactly the same rules. Nothing is allocated from a header value before that value has
-/// been checked against the real length of the file.
+/// Reads a checkpoint in stages (prefix, header, layout, format marker, checksums of the metadata,
+/// data and its checksums), keeping what each stage established, so that
+/// <see cref="CheckpointReader"/> and <see cref="CheckpointInspector"/> apply exactly the same
+/// rules. Nothing is allocated from a header value before that value has been checked against
+/// the real length of the file.
 /// </summary>
 internal sealed class CheckpointLayoutReader
 {
@@ -34,6 +35,9 @@ internal sealed class CheckpointLayoutReader
     /// <summary>The entries sorted by data position, once the layout has been validated.</summary>
     public IReadOnlyList<TensorEntry>? FileOrder { get; private set; }
 
+    /// <summary>The file's checksums once the metadata matched them; null for a file without any.</summary>
+    public CheckpointChecksums? Checksums { get; private set; }
+
     private long DataStart => CheckpointFormat.PrefixLength + HeaderLength!.Value;
 
     /// <summary>Every check that does not need the tensor data.</summary>
@@ -45,9 +49,10 @@ internal sealed class CheckpointLayoutReader
         Header = SafetensorsHeaderParser.Parse(header, Source, CheckpointFormat.PrefixLength);
         FileOrder = SafetensorsLayout.Validate(Header.Entries, Source, DataStart, FileLength - DataStart);
         CheckFormatMarker(Header.Metadata);
+        Checksums = CheckpointChecksums.Read(Header, Source);
     }
 
-    /// <summary>Validates everything, then reads every tensor.</summary>
+    /// <summary>Validates everything, then reads every tensor and checks it against its checksum.</summary>
     public Checkpoint ReadCheckpoint()
     {
         ReadLayout();
@@ -55,10 +60,34 @@ internal sealed class CheckpointLayoutReader
         foreach (var entry in FileOrder)
         {
             var bytes = new byte[entry.ByteLength];
-            Fill(bytes, DataStart + entry.Begin, $"tensor \"{entry.Name}\"");
+            long at = DataStart + entry.Begin;
+            Fill(bytes, at, $"tensor \"{entry.Name}\"");
+            Checksums?.Verify(entry, Crc64.Update(CheckpointChecksums.Start(entry.DType, entry.Shape), bytes), at);
             tensors.Add(TensorData.Wrap(entry.Name, entry.DType, entry.Shape, bytes));
         }
-        return new Checkpoint(tensors, Header!.Metadata!.ToDictionary(StringComparer.Ordinal));
+        return new Checkpoint(tensors, Header!.Metadata!.ToDictionary(StringComparer.Ordinal), Checksums is not null);
+    }
+
+    /// <summary>After <see cref="ReadLayout"/>: streams the data through the checksums without keeping it (the inspector's check).</summary>
+    public void VerifyData()
+    {
+        if (Checksums is null)
+        {
+            return;
+        }
+        var buffer = new byte[64 * 1024];
+        foreach (var entry in FileOrder!)
+        {
+            ulong state = CheckpointChecksums.Start(entry.DType, entry.Shape);
+            long at = DataStart + entry.Begin;
+            for (long done = 0; done < entry.ByteLength; done += buffer.Length)
+            {
+                var chunk = buffer.AsSpan(0, (int)Math.Min(buffer.Length, entry.ByteLength - done));
+                Fill(chunk, at + done, $"tensor \"{entry.Name}\"");
+                state = Crc64.Update(state, chunk);
+            }
+            Checksums.Verify(entry, state, at);
+        }
     }
 
     private void ReadHeaderLength()

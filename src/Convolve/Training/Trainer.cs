@@ -70,7 +70,7 @@ public sealed class Trainer
             Evaluator.Validate(Model, validation, Options.EvaluationBatchSize);
         }
         var history = new TrainingHistory();
-        var context = new TrainingContext(this, train, history, Options.PreviousBestAccuracy, Options.StartGlobalStep);
+        var context = new TrainingContext(this, train, history, Options.PreviousBestAccuracy, Options.PreviousBestEpoch, Options.StartGlobalStep);
         Model.Train();
         // Every step consumes each layer's outputs before the next, so layers may reuse them:
         // no multi-megabyte allocations per step (no gen-2 collections, no fresh page faults).
@@ -181,7 +181,7 @@ public sealed class Trainer
         bool isBest = context.BestAccuracy is not { } best || score > best;
         if (isBest)
         {
-            context.BestAccuracy = score;
+            (context.BestAccuracy, context.BestEpoch) = (score, context.Epoch);
         }
         return new EpochReport(context.Epoch, context.GlobalStep, meter.MeanLoss, meter.Accuracy, evaluation?.Loss, evaluation?.Accuracy,
             rate, meter.Seconds, imagesPerSecond, isBest);

@@ -5,9 +5,10 @@ namespace Convolve.Training;
 /// <summary>
 /// How a <see cref="Trainer"/> runs: the number of epochs, the learning-rate schedule, gradient
 /// clipping, validation, callbacks, and where to start when resuming. Checked by the trainer's
-/// constructor; every failure names the property and its value.
+/// constructor; every failure names the property and its value. A record, so that
+/// <see cref="TrainingCheckpoint.Resume"/> can return a copy that starts where a run stopped.
 /// </summary>
-public sealed class TrainerOptions
+public sealed record TrainerOptions
 {
     /// <summary>The total number of epochs; training runs epochs <see cref="StartEpoch"/> to <c>Epochs − 1</c>. At least 1.</summary>
     public int Epochs { get; init; } = 1;
@@ -42,6 +43,9 @@ public sealed class TrainerOptions
     /// </summary>
     public double? PreviousBestAccuracy { get; init; }
 
+    /// <summary>The 0-based epoch that reached <see cref="PreviousBestAccuracy"/>, when known; in [0, <see cref="StartEpoch"/>), or null.</summary>
+    public int? PreviousBestEpoch { get; init; }
+
     /// <summary>
     /// Who computes each step's gradient and the validation scores; null (the default) for this
     /// process alone on the whole batch. Data-parallel training sets <c>Convolve.Distributed.DataParallel</c> here.
@@ -63,6 +67,8 @@ public sealed class TrainerOptions
         Require(StartGlobalStep >= 0, nameof(StartGlobalStep), $"must be non-negative but got {StartGlobalStep}");
         Require(PreviousBestAccuracy is null || (PreviousBestAccuracy.Value >= 0 && PreviousBestAccuracy.Value <= 1), nameof(PreviousBestAccuracy),
             $"must be in [0, 1], or null, but got {PreviousBestAccuracy}");
+        Require(PreviousBestEpoch is null || (PreviousBestEpoch.Value >= 0 && PreviousBestEpoch.Value < StartEpoch), nameof(PreviousBestEpoch),
+            $"must be in [0, StartEpoch = {StartEpoch}), or null, but got {PreviousBestEpoch}");
         Require(Callbacks is not null, nameof(Callbacks), "must not be null (use an empty list)");
         for (int i = 0; i < Callbacks!.Count; i++)
         {

@@ -8,14 +8,15 @@ namespace Convolve.Training;
 /// What a callback may need, checkpoints above all: the model, the optimizer (its state), the
 /// training loader (its state for an exact resume) and the counters. After
 /// <see cref="ITrainingCallback.OnEpochEnd"/> a run resumes with <c>StartEpoch = Epoch + 1</c>,
-/// <c>StartGlobalStep = GlobalStep</c>, <c>PreviousBestAccuracy = BestAccuracy</c> and the loader
+/// <c>StartGlobalStep = GlobalStep</c>, <c>PreviousBestAccuracy = BestAccuracy</c>,
+/// <c>PreviousBestEpoch = BestEpoch</c> and the loader
 /// restored from <see cref="GetLoaderState"/>.
 /// </summary>
 public sealed class TrainingContext
 {
-    internal TrainingContext(Trainer trainer, DataLoader loader, TrainingHistory history, double? bestAccuracy, long globalStep)
+    internal TrainingContext(Trainer trainer, DataLoader loader, TrainingHistory history, double? bestAccuracy, int? bestEpoch, long globalStep)
     {
-        (Trainer, Loader, History, BestAccuracy, GlobalStep) = (trainer, loader, history, bestAccuracy, globalStep);
+        (Trainer, Loader, History, BestAccuracy, BestEpoch, GlobalStep) = (trainer, loader, history, bestAccuracy, bestEpoch, globalStep);
     }
 
     /// <summary>The trainer (its options and base learning rate).</summary>
@@ -41,6 +42,9 @@ public sealed class TrainingContext
 
     /// <summary>The best accuracy so far (see <see cref="EpochReport.IsBest"/>), or null before any epoch.</summary>
     public double? BestAccuracy { get; internal set; }
+
+    /// <summary>The 0-based epoch that reached <see cref="BestAccuracy"/>, or null when unknown (before any epoch).</summary>
+    public int? BestEpoch { get; internal set; }
 
     /// <summary>The loader's position now, for <see cref="DataLoader.SetState"/> on resume.</summary>
     public DataLoaderState GetLoaderState() => Loader.GetState();

@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Text;
+using Convolve.Layers;
+using Convolve.Models;
 using Convolve.Serialization;
 using Convolve.Tensors;
 
@@ -30,13 +32,24 @@ public sealed class CliFrameTests : IDisposable
     }
 
     [Fact]
-    public void Inspect_lists_the_tensors_of_a_valid_checkpoint()
+    public void Inspect_lists_the_tensors_of_a_valid_model()
+    {
+        string path = Path.Combine(folder, "model.safetensors");
+        Model.Save(path, new Sequential(new Linear(3, 2, random: new RandomSource(1))));
+        var result = CliRunner.Run("inspect", path);
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Contains("0.weight  F32  [2, 3]", result.Output, StringComparison.Ordinal);
+        Assert.Contains("verified (every tensor and metadata value matches its checksum)", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Inspect_refuses_a_checkpoint_that_holds_no_model_as_eval_would()
     {
         string path = SaveCheckpoint();
         var result = CliRunner.Run("inspect", path);
-        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"convolve: {path} would be refused by eval: {path}: no 'architecture' in the metadata: the file holds tensors but not a model description", result.Error.TrimEnd());
         Assert.Contains("0.weight", result.Output, StringComparison.Ordinal);
-        Assert.Contains("[2, 3]", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

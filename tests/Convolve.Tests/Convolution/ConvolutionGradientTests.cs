@@ -5,10 +5,23 @@ using Convolve.Tests.Testing;
 
 namespace Convolve.Tests.Convolution;
 
-/// <summary>Finite-difference checks of input, weight and bias gradients of every convolution variant.</summary>
+/// <summary>Finite-difference checks of input, weight and bias gradients of every convolution variant, with every algorithm.</summary>
 public class ConvolutionGradientTests
 {
-    public static TheoryData<string> Variants() =>
+    public static TheoryData<string, ConvolutionAlgorithm> VariantsPerAlgorithm()
+    {
+        var data = new TheoryData<string, ConvolutionAlgorithm>();
+        foreach (ConvolutionAlgorithm algorithm in ConvolutionReferenceTests.Algorithms)
+        {
+            foreach (string variant in VariantNames)
+            {
+                data.Add(variant, algorithm);
+            }
+        }
+        return data;
+    }
+
+    private static readonly string[] VariantNames =
     [
         "Conv1d stride 2 padding 1",
         "Conv1d dilation 2 groups 2 no bias",
@@ -27,10 +40,11 @@ public class ConvolutionGradientTests
     ];
 
     [Theory]
-    [MemberData(nameof(Variants))]
-    public void Gradients_match_central_differences(string variant)
+    [MemberData(nameof(VariantsPerAlgorithm))]
+    public void Gradients_match_central_differences(string variant, ConvolutionAlgorithm algorithm)
     {
         var (layer, inputShape) = Build(variant, new RandomSource(11));
+        ((ConvolutionBase)layer).Algorithm = algorithm;
         GradientAssert.Layer(layer, Tensor.RandomNormal(inputShape, 12));
     }
 

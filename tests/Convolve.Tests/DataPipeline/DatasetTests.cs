@@ -33,7 +33,7 @@ public sealed class DatasetTests : IDisposable
     public void Count_mismatch_names_both_files_and_counts()
     {
         var (images, labels) = Pair(new byte[12], [3, 2, 2], [1, 2]);
-        var ex = Assert.Throws<InvalidDataException>(() => Dataset.FromIdx(images, labels));
+        var ex = Assert.Throws<IdxFormatException>(() => Dataset.FromIdx(images, labels));
         Assert.Contains($"{images} holds 3 images but {labels} holds 2 labels", ex.Message, StringComparison.Ordinal);
     }
 

@@ -38,7 +38,7 @@ public class RankSetupTests
     {
         var messages = ThreadGroup.Run(2, c =>
             Assert.Throws<RankMismatchException>(() => ConfigurationCheck.Require(c, [("architecture", new string(c.Rank == 0 ? 'a' : 'b', 200))])).Message);
-        Assert.Matches("^the ranks were not started alike: rank 1 has architecture sha256:[0-9a-f]{16} \\(rank 0: sha256:[0-9a-f]{16}\\)$", messages[1]);
+        Assert.Matches("^the ranks were not started alike: rank 1 has architecture crc64:[0-9a-f]{16} \\(rank 0: crc64:[0-9a-f]{16}\\)$", messages[1]);
     }
 
     [Fact]

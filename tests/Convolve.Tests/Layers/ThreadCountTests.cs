@@ -21,7 +21,7 @@ public class ThreadCountTests
         var data = new TheoryData<string, ConvolutionAlgorithm>();
         foreach (string model in ModelZoo.Names)
         {
-            foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Auto })
+            foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd, ConvolutionAlgorithm.Auto })
             {
                 data.Add(model, algorithm);
             }

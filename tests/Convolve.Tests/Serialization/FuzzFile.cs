@@ -64,6 +64,19 @@ internal sealed record FuzzFile(JsonObject Header, long HeaderLength, byte[] Dat
         }
     }
 
+    /// <summary>The JSON value of <paramref name="text"/>, or null when it is not JSON.</summary>
+    public static JsonNode? TryParseJson(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text, documentOptions: DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A raw JSON value (any text System.Text.Json can parse, kept verbatim when written).</summary>
     public static JsonNode? Raw(string json) => JsonNode.Parse(json, documentOptions: DocumentOptions);
 

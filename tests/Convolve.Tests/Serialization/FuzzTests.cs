@@ -10,8 +10,9 @@ namespace Convolve.Tests.Serialization;
 /// Seeded fuzzing of the reader: mutated valid files must either fail with
 /// <see cref="CheckpointFormatException"/> (and nothing else) or load into a checkpoint that
 /// accounts for every data byte and round-trips unchanged. The inspector must agree with the
-/// reader on every case. Set <c>CONVOLVE_FUZZ_CASES</c> for a long run and
-/// <c>CONVOLVE_FUZZ_SEED</c> to change or replay the seed; every failure names seed and case.
+/// reader on every case. Set <c>CONVOLVE_FUZZ_MUTANTS</c> (or <c>CONVOLVE_FUZZ_CASES</c>) above
+/// the default for a long run, as for the fuzz tests in Fuzzing/, and <c>CONVOLVE_FUZZ_SEED</c> to
+/// change or replay the seed; every failure names seed and case.
 /// </summary>
 public partial class FuzzTests(ITestOutputHelper output)
 {
@@ -21,7 +22,7 @@ public partial class FuzzTests(ITestOutputHelper output)
     [Fact]
     public void Mutated_files_load_consistently_or_fail_with_a_format_error_only()
     {
-        int cases = (int)ReadSetting("CONVOLVE_FUZZ_CASES", DefaultCases);
+        int cases = (int)Math.Max(ReadSetting("CONVOLVE_FUZZ_CASES", DefaultCases), ReadSetting("CONVOLVE_FUZZ_MUTANTS", DefaultCases));
         ulong seed = ReadSetting("CONVOLVE_FUZZ_SEED", DefaultSeed);
         byte[][] bases = FuzzBases();
         int loaded = 0;
@@ -114,7 +115,7 @@ public partial class FuzzTests(ITestOutputHelper output)
         {
             Assert.Fail($"{where()}: tensors hold {covered} bytes but the data section has {dataLength}");
         }
-        var content = CheckpointContent.Prepare(checkpoint.Tensors, checkpoint.Metadata, refuseNonFinite: false);
+        var content = CheckpointContent.Prepare(checkpoint.Tensors, checkpoint.Metadata, refuseNonFinite: false, checksums: checkpoint.IsVerified);
         var stream = new MemoryStream();
         SafetensorsEncoder.Write(stream, SafetensorsEncoder.EncodeHeader(content), content);
         var again = CheckpointReader.Load(new MemoryStream(stream.ToArray()), "fuzz-round-trip.ckpt");
@@ -143,6 +144,7 @@ public partial class FuzzTests(ITestOutputHelper output)
                 TensorData.Create("empty", new Shape(0, 2), ReadOnlySpan<float>.Empty),
             ], metadata),
             Encode([TensorData.Create("w", new Shape(4), [1f, 2f, 3f, 4f])], null),
+            Encode([TensorData.Create("w", new Shape(2, 2), [1f, 2f, 3f, 4f]), TensorData.Create("n", new Shape(1), [7L])], metadata, checksums: true),
             Encode([], new Dictionary<string, string> { ["note"] = "no tensors, é 😀" }),
             Encode([TensorData.Create("a", new Shape(4), new byte[] { 1, 2, 3, 4 }), TensorData.Create("b", new Shape(6), new byte[6])], metadata),
             CraftedFile.WithEntries(
@@ -151,9 +153,11 @@ public partial class FuzzTests(ITestOutputHelper output)
         ];
     }
 
-    private static byte[] Encode(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata)
+    // Most bases have no checksums, as files of other writers, so that mutations reach every rule
+    // behind them; one has checksums, so that the fuzz also exercises their verification.
+    private static byte[] Encode(IEnumerable<TensorData> tensors, IReadOnlyDictionary<string, string>? metadata, bool checksums = false)
     {
-        var content = CheckpointContent.Prepare(tensors, metadata, refuseNonFinite: true);
+        var content = CheckpointContent.Prepare(tensors, metadata, refuseNonFinite: true, checksums);
         var stream = new MemoryStream();
         SafetensorsEncoder.Write(stream, SafetensorsEncoder.EncodeHeader(content), content);
         return stream.ToArray();

@@ -63,7 +63,7 @@ public class RoundTripTests
         };
         CheckpointWriter.Save(path, [], metadata);
         var loaded = CheckpointReader.Load(path).Metadata;
-        Assert.Equal(6, loaded.Count);
+        Assert.Equal(7, loaded.Count); // the four given, the format marker's two keys and the checksums
         Assert.All(metadata, pair => Assert.Equal(pair.Value, loaded[pair.Key]));
         Assert.Equal("convolve-checkpoint", loaded["format"]);
         Assert.Equal("1", loaded["format_version"]);
@@ -129,7 +129,12 @@ public class RoundTripTests
         string path = folder.File("tiny.ckpt");
         CheckpointWriter.Save(path, [TensorData.Create("b", new Shape(2), [1, -2]), TensorData.Create("a", new Shape(3), [(byte)7, (byte)8, (byte)9])]);
 
-        string json = "{\"__metadata__\":{\"format\":\"convolve-checkpoint\",\"format_version\":\"1\"},"
+        // The CRC-64/XZ values were computed independently with Python's lzma module (the check
+        // field of an xz stream with CHECK_CRC64) over "U8:3;" + 07 08 09, "I32:2;" + the two
+        // little-endian ints, and the UTF-8 metadata values.
+        string checksums = "{\\\"algorithm\\\":\\\"crc64-xz\\\",\\\"tensors\\\":{\\\"a\\\":\\\"50c6cb9eab70dd36\\\",\\\"b\\\":\\\"da67fe691882269f\\\"},"
+            + "\\\"metadata\\\":{\\\"format\\\":\\\"05c77a9af66e270a\\\",\\\"format_version\\\":\\\"2a2f0e859495caed\\\"}}";
+        string json = "{\"__metadata__\":{\"checksums\":\"" + checksums + "\",\"format\":\"convolve-checkpoint\",\"format_version\":\"1\"},"
             + "\"a\":{\"dtype\":\"U8\",\"shape\":[3],\"data_offsets\":[0,3]},"
             + "\"b\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[3,11]}}";
         int padded = (json.Length + 7) / 8 * 8;

@@ -64,7 +64,7 @@ internal sealed class SaveChildProcess : IDisposable
         : "still running";
 
     // `dotnet test` runs the tests under the dotnet host; fall back to the SDK's hint or PATH.
-    private static string DotnetHost()
+    internal static string DotnetHost()
     {
         string? current = Environment.ProcessPath;
         if (current is not null && Path.GetFileNameWithoutExtension(current) == "dotnet")

@@ -10,8 +10,8 @@ using Convolve.Training;
 namespace Convolve.Tests.Training;
 
 /// <summary>
-/// A run that is stopped after an epoch and resumed from <c>last.safetensors</c> (model,
-/// optimizer, loader and random state read back from the file) ends bit-for-bit equal to an
+/// A run that is stopped after an epoch and resumed from <c>last.safetensors</c> with one call
+/// (model, optimizer, loader and random state read back from the file) ends bit-for-bit equal to an
 /// uninterrupted run with the same seed and thread count. The model has BatchNorm (buffers) and
 /// Dropout drawing from the global generator, and the run uses augmentation and a schedule, so
 /// every kind of state has to survive the file.
@@ -32,7 +32,7 @@ public sealed class CheckpointResumeTests : IDisposable
             new Flatten(), new Linear(64, 3));
     }
 
-    private static (Trainer Trainer, DataLoader Loader) Setup(Layer model, int startEpoch, long startStep, double? best, string? checkpointDirectory)
+    private static (Trainer Trainer, DataLoader Loader) Setup(Layer model, string? checkpointDirectory)
     {
         var loader = new DataLoader(TrainingSetup.Blobs(45, 5), 8, shuffle: true, seed: 7, augment: new Augmentation(cropPadding: 1, horizontalFlip: true));
         var optimizer = new Adam(model.NamedParameters().Select(p => p.Parameter), 0.01);
@@ -40,9 +40,6 @@ public sealed class CheckpointResumeTests : IDisposable
         {
             Epochs = Epochs,
             Schedule = new CosineAnnealingLR(Epochs * loader.BatchesPerEpoch),
-            StartEpoch = startEpoch,
-            StartGlobalStep = startStep,
-            PreviousBestAccuracy = best,
             Callbacks = checkpointDirectory is null ? [] : [new StopAfterFirstEpoch(new CheckpointCallback(checkpointDirectory))],
         };
         return (new Trainer(model, optimizer, new CrossEntropyLoss(), options), loader);
@@ -52,20 +49,20 @@ public sealed class CheckpointResumeTests : IDisposable
     public void A_run_resumed_from_its_checkpoint_file_ends_bit_identical_to_an_uninterrupted_run()
     {
         var straight = BuildModel();
-        var (trainer, loader) = Setup(straight, 0, 0, null, null);
+        var (trainer, loader) = Setup(straight, null);
         trainer.Fit(loader, TrainingSetup.Blobs(12, 6));
         var expected = TrainingSetup.Snapshot(straight);
 
-        var (first, firstLoader) = Setup(BuildModel(), 0, 0, null, folder);
+        var (first, firstLoader) = Setup(BuildModel(), folder);
         Assert.Throws<OperationCanceledException>(() => first.Fit(firstLoader, TrainingSetup.Blobs(12, 6)));
         RandomSource.ManualSeed(999); // whatever the process did since, the file must restore the generator
 
         var checkpoint = TrainingCheckpoint.Load(Path.Combine(folder, "last.safetensors"));
         Assert.Equal(0, checkpoint.CompletedEpoch);
-        RandomSource.Global.SetState(checkpoint.GlobalRandomState);
-        var (resumed, resumedLoader) = Setup(checkpoint.Model, checkpoint.CompletedEpoch + 1, checkpoint.GlobalStep, checkpoint.BestAccuracy, null);
-        resumed.Optimizer.LoadState(checkpoint.OptimizerState);
-        resumedLoader.SetState(checkpoint.LoaderState);
+        var (fresh, resumedLoader) = Setup(checkpoint.Model, null);
+        var options = checkpoint.Resume(fresh.Optimizer, resumedLoader, fresh.Options);
+        Assert.Equal((1, checkpoint.GlobalStep, checkpoint.BestAccuracy, 0), (options.StartEpoch, options.StartGlobalStep, options.PreviousBestAccuracy, options.PreviousBestEpoch));
+        var resumed = new Trainer(checkpoint.Model, fresh.Optimizer, new CrossEntropyLoss(), options);
         resumed.Fit(resumedLoader, TrainingSetup.Blobs(12, 6));
 
         Assert.True(TrainingSetup.AnyDifferent(expected, TrainingSetup.Snapshot(BuildModel())), "training changed nothing");

@@ -12,7 +12,9 @@ public sealed class SavedModel : IDisposable
         Folder = Directory.CreateTempSubdirectory("convolve-visualize-").FullName;
         Path = System.IO.Path.Combine(Folder, "model.safetensors");
         string[] names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-        Model.Save(Path, ModelZoo.Create("fashion-cnn", random: new RandomSource(42)), TrainingData.Describe(Mean, Std, names, new Shape(1, 28, 28)));
+        var metadata = ModelMetadata.Describe(new Convolve.Data.InputNormalization(Mean, Std), names);
+        metadata[TrainingData.InputShapeKey] = "[1,28,28]";
+        Model.Save(Path, ModelZoo.Create("fashion-cnn", random: new RandomSource(42)), metadata);
     }
 
     public const double Mean = 0.286, Std = 0.353;

@@ -39,7 +39,7 @@ public sealed class VisualizeCommandTests(SavedModel model) : IClassFixture<Save
     private Tensor ExpectedChannelFigure(int channel, int top, int limit)
     {
         ModelInput input = ModelInput.Load(model.Path);
-        Dataset images = TrainingData.Take(input.LoadData(Sample, false, TextWriter.Null), limit);
+        Dataset images = TrainingData.Take(input.LoadData(Sample, false), limit);
         NamedLayer conv2 = NetworkLayers.Find(input.Model, "conv2");
         var sites = TopActivations.Find(input.Model, conv2.Layer, images.Images, [channel], top)[0];
         var projections = sites.Select(s => Deconvnet.Project(input.Model, conv2.Layer, FeatureSearchTests.Slice(images.Images, s.ImageIndex), s.ImageIndex, channel)).ToList();
