@@ -1,11 +1,13 @@
 using System.Globalization;
 using Convolve.Distributed;
 
-// Usage (under mpirun): Convolve.MpiChild collectives | truncate | timeout
+// Usage (under mpirun): Convolve.MpiChild collectives | truncate | timeout | exchange FLOATS
 // collectives: every collective of MpiCommunicator once, each rank printing what it received;
 // truncate: rank 0 broadcasts more bytes than the others expect, whose error is printed;
-// timeout: rank 1 is late for a barrier by far more than the 2-second timeout of the others.
-string mode = args.Length == 1 ? args[0] : "";
+// timeout: rank 1 is late for a barrier by far more than the 2-second timeout of the others;
+// exchange: times the allgather of FLOATS floats per rank that a data-parallel step makes
+// (docs/BENCHMARKS.md), 5 warm-up and 50 timed rounds, each after a barrier.
+string mode = args.Length >= 1 ? args[0] : "";
 using var world = MpiCommunicator.Initialize(TimeSpan.FromSeconds(mode == "timeout" ? 2 : 60), message => Console.Error.WriteLine(message));
 int rank = world.Rank, size = world.Size;
 void Print(string what, IEnumerable<double> values) =>
@@ -61,7 +63,25 @@ switch (mode)
         world.Barrier();
         Print("barrier-passed", []);
         return 0;
+    case "exchange" when args.Length == 2 && int.TryParse(args[1], CultureInfo.InvariantCulture, out int count) && count > 0:
+        var send = new float[count];
+        var receive = new float[(long)count * size];
+        var times = new List<double>();
+        for (int round = 0; round < 55; round++)
+        {
+            world.Barrier();
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            world.Allgather(send, receive);
+            times.Add(System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        times = [.. times.Skip(5).Order()];
+        if (rank == 0)
+        {
+            Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"allgather of {count:N0} floats ({count * 4 / 1e6:0.###} MB) per rank over {size} ranks: median {times[times.Count / 2]:0.###} ms, min {times[0]:0.###} ms"));
+        }
+        return 0;
     default:
-        Console.Error.WriteLine("usage: Convolve.MpiChild collectives | truncate | timeout");
+        Console.Error.WriteLine("usage: Convolve.MpiChild collectives | truncate | timeout | exchange FLOATS");
         return 2;
 }
