@@ -16,17 +16,25 @@ namespace Convolve.Cli;
 internal static class ShardedTraining
 {
     /// <summary>
-    /// The recipe with its shard count settled: as given, else the number of ranks (1 in one process);
-    /// a resumed run of a version without shards had one. Refuses, on every rank alike, a count the ranks cannot share.
+    /// The recipe with its shard count settled: for a new run as given, else the number of ranks (1 in
+    /// one process); for a resumed run its own (one for a run of a version without shards), unless
+    /// <paramref name="given"/> changes it, which <paramref name="notes"/> then says. Refuses, on every
+    /// rank alike, a count the ranks cannot share.
     /// </summary>
-    public static TrainRecipe Resolve(TrainRecipe recipe, bool resumed, DistributedRun? distributed)
+    public static TrainRecipe Resolve(TrainRecipe recipe, bool resumed, int? given, DistributedRun? distributed, List<string> notes)
     {
         int ranks = distributed?.Communicator.Size ?? 1;
-        int shards = recipe.Shards ?? (resumed ? 1 : ranks);
+        int own = resumed ? recipe.Shards ?? 1 : given ?? ranks;
+        int shards = given ?? own;
+        if (shards != own)
+        {
+            notes.Add($"--shards {shards}: the run had {Count(own, "shard")}; it continues with {shards}, so from here on its weights are those of a run with --shards {shards}, not of one that kept {own}");
+        }
         if (!ShardPlan.Splits(shards, ranks))
         {
             string message = $"--shards {shards} cannot be shared by {ranks} ranks (each rank's shards must form one subtree of the fixed summation tree): "
-                + $"run on {Either(ShardPlan.RankCounts(shards))} ranks, or start a new run with another --shards (a power of two splits over every power of two up to it)";
+                + $"run on {Either(ShardPlan.RankCounts(shards))} ranks, or "
+                + (resumed ? $"continue the run with --shards {ranks} (its weights then follow a {ranks}-shard run)" : "choose another --shards (a power of two splits over every power of two up to it)");
             throw distributed is null ? new UserErrorException(message) : new DistributedRun.SharedFailure(message);
         }
         return recipe with { Shards = shards };

@@ -37,7 +37,7 @@ internal static class TrainCommand
     {
         bool writes = distributed is null || distributed.Communicator.Rank == 0;
         TrainPlan plan = TrainPlan.Prepare(request, writes);
-        TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, distributed);
+        TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, request.Recipe.Shards, distributed, plan.Notes);
         plan.Notes.ForEach(context.Output.WriteLine);
         Parallelism.MaxThreads = plan.Threads;
         var (train, test, normalization) = LoadData(plan);

@@ -47,16 +47,16 @@ internal sealed class TrainOptions
     private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL; with --resume, the run's folder)" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace a run already in the output folder (otherwise refused)" };
     private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
-    private readonly Option<int?> shards = CliOptions.OptionalInteger("--shards", "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed)", min: 1);
+    private readonly Option<int?> shards = CliOptions.OptionalInteger("--shards", "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed; with --resume, the run's own, and another count continues the run with it)", min: 1);
     private readonly Option<bool> distributed = new("--distributed") { Description = "Train data-parallel as one rank of an MPI job: mpirun -np P convolve train --distributed … (Open MPI; --batch-size stays the global batch, rank 0 prints and writes the checkpoints)" };
     private readonly Option<double> commTimeout = CliOptions.Number("--comm-timeout", "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", 120, 0, minInclusive: false);
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --distributed and --comm-timeout may be given" };
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given" };
 
-    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, shards];
+    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit];
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[.. RecipeOptions, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, resume])
         {
             command.Options.Add(option);
         }

@@ -45,6 +45,19 @@ public sealed class ShardsOptionTests : IDisposable
             "a run of 4 shards resumed after epoch 1 differs from the uninterrupted run");
     }
 
+    [Fact]
+    public void AResumeMayChangeTheShardCountAndSaysWhatThatMeans()
+    {
+        string run = Path.Combine(folder, "reshard");
+        Assert.Equal(0, Train(run, "--pause-after", "1").ExitCode);
+        var resumed = CliRunner.Run("train", "--resume", run, "--shards", "2", "--threads", "1");
+        Assert.True(resumed.ExitCode == 0, resumed.Error);
+        Assert.Contains("--shards 2: the run had 4 shards; it continues with 2, so from here on its weights are those of a run with --shards 2, not of one that kept 4", resumed.Output, StringComparison.Ordinal);
+        Assert.Contains("cut into 2 gradient shards", resumed.Output, StringComparison.Ordinal);
+        var recipe = TrainingCheckpoint.Load(Path.Combine(run, "last.safetensors")).Metadata["recipe"];
+        Assert.Contains("\"Shards\":2", recipe, StringComparison.Ordinal);
+    }
+
     private static CliRunner.Result Train(string output, params string[] more) => CliRunner.Run(
         ["train", "--model", "lenet5", "--data", DatasetLocator.SampleDirectory, "--limit", "240", "--batch-size", "48", "--shards", "4",
          "--threads", "1", "--epochs", "2", "-o", output, .. more]);
