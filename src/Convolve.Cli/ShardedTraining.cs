@@ -65,14 +65,18 @@ internal static class ShardedTraining
         return new DataParallel(communicator, model, shards);
     }
 
-    /// <summary>What the workers will do, before training: ranks, shards, and which runs give the same weights.</summary>
-    public static string Announce(DataParallel workers, DistributedRun? distributed, int batchSize)
+    /// <summary>Says what the workers (if any) will do, before training: ranks, shards, and which runs give the same weights.</summary>
+    public static void Announce(TextWriter output, DataParallel? workers, DistributedRun? distributed, int batchSize)
     {
+        if (workers is null)
+        {
+            return;
+        }
         ShardPlan plan = workers.Plan;
         string ranks = distributed is null ? "1 process" : $"{Count(plan.Ranks, "rank")} over Open MPI ({distributed.Communicator.LibraryName})";
-        return string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"data-parallel: {ranks}, each batch of {batchSize} cut into {Count(plan.Shards, "gradient shard")}; any run with --batch-size {batchSize} --shards {plan.Shards} "
-            + $"on {Either(ShardPlan.RankCounts(plan.Shards))} rank{(plan.Shards == 1 ? "" : "s")} ends with the same weights");
+            + $"on {Either(ShardPlan.RankCounts(plan.Shards))} rank{(plan.Shards == 1 ? "" : "s")} ends with the same weights"));
     }
 
     /// <summary>"1 rank", "2 ranks".</summary>
@@ -82,14 +86,18 @@ internal static class ShardedTraining
     private static string Either(IReadOnlyList<int> counts) =>
         counts.Count == 1 ? counts[0].ToString(CultureInfo.InvariantCulture) : $"{string.Join(", ", counts.SkipLast(1))} or {counts[^1]}";
 
-    /// <summary>One line on the shards, what a step exchanges and how long the exchanges took.</summary>
-    public static string Describe(DataParallel workers, int batchSize)
+    /// <summary>Says, after training, what the workers (if any) exchanged per step and how long the exchanges took.</summary>
+    public static void Describe(TextWriter output, DataParallel? workers, int batchSize)
     {
+        if (workers is null)
+        {
+            return;
+        }
         ShardPlan plan = workers.Plan;
         double perStep = workers.Steps == 0 ? 0 : workers.GradientTime.TotalMilliseconds / workers.Steps;
         double exchange = workers.Steps == 0 ? 0 : workers.CommunicationTime.TotalMilliseconds / workers.Steps;
-        return string.Create(CultureInfo.InvariantCulture,
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"data-parallel: {Count(plan.Ranks, "rank")}, {Count(plan.Shards, "shard")} of {batchSize / (double)plan.Shards:0.#} images; "
-            + $"each rank sent {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; the exchanges took {exchange:0.##} ms of the {perStep:0.#} ms of a step's gradient ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)");
+            + $"each rank sent {workers.ValuesPerStep * sizeof(float) / 1e6:0.###} MB per step; the exchanges took {exchange:0.##} ms of the {perStep:0.#} ms of a step's gradient ({(perStep > 0 ? 100 * exchange / perStep : 0):0.#} %)"));
     }
 }

@@ -27,19 +27,35 @@ internal static class TrainCommand
     {
         if (request.Distributed is null)
         {
-            return Train(context, request, null);
+            return RunRank(context, request, null);
         }
         using var distributed = DistributedRun.Start(context, request.Distributed.TimeoutSeconds);
-        return distributed.Run(() => Train(distributed.Context, request, distributed));
+        return distributed.Run(() => RunRank(distributed.Context, request, distributed));
     }
 
-    private static int Train(CliContext context, TrainRequest request, DistributedRun? distributed)
+    /// <summary>The run of this process: alone, or as one rank of a distributed run (<paramref name="distributed"/>), where only rank 0 writes.</summary>
+    private static int RunRank(CliContext context, TrainRequest request, DistributedRun? distributed)
     {
         bool writes = distributed is null || distributed.Communicator.Rank == 0;
         TrainPlan plan = TrainPlan.Prepare(request, writes);
         TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, request.Recipe.Shards, distributed, plan.Notes);
         plan.Notes.ForEach(context.Output.WriteLine);
         Parallelism.MaxThreads = plan.Threads;
+        var (test, folder) = Train(context, plan, recipe, request, distributed);
+        if (folder is not null && writes)
+        {
+            // The training set, the model and its workspaces are garbage once Train returns; collect
+            // them before the report loads the best model, so the report does not raise the run's peak memory.
+            GC.Collect();
+            Report.TrainingReport.Build(folder, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
+        }
+        return CliApp.Success;
+    }
+
+    /// <summary>Trains as planned; returns the test set and, when an epoch ran and the run was not paused, the run folder to report on.</summary>
+    private static (Dataset Test, string? Folder) Train(CliContext context, TrainPlan plan, TrainRecipe recipe, TrainRequest request, DistributedRun? distributed)
+    {
+        bool writes = distributed is null || distributed.Communicator.Rank == 0;
         var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
         Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
@@ -52,41 +68,27 @@ internal static class TrainCommand
         var options = Options(recipe, loader, callbacks);
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
         DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, plan.Resumed);
-        options = options with { Workers = workers };
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options with { Workers = workers });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Parallelism.MaxThreads} thread{(Parallelism.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
-        if (workers is not null)
-        {
-            context.Output.WriteLine(ShardedTraining.Announce(workers, distributed, recipe.BatchSize));
-        }
-        if (writes)
-        {
-            PrepareFolder(context, plan, checkpoints);
-        }
-        distributed?.CheckpointFolder = checkpoints.Directory;
+        ShardedTraining.Announce(context.Output, workers, distributed, recipe.BatchSize);
+        PrepareFolder(context, plan, checkpoints, distributed);
         try
         {
             TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
-            if (workers is not null)
-            {
-                context.Output.WriteLine(ShardedTraining.Describe(workers, recipe.BatchSize));
-            }
+            ShardedTraining.Describe(context.Output, workers, recipe.BatchSize);
             context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
-            if (history.Epochs.Count > 0 && writes)
-            {
-                Report.TrainingReport.Build(checkpoints.Directory, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
-            }
+            return (test, history.Epochs.Count > 0 ? checkpoints.Directory : null);
         }
         catch (TrainingPause.PausedException paused)
         {
             context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
+            return (test, null);
         }
         catch when (writes)
         {
             plan.Folder.RemoveCreated();
             throw;
         }
-        return CliApp.Success;
     }
 
     private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()
@@ -124,9 +126,17 @@ internal static class TrainCommand
         return metadata;
     }
 
-    /// <summary>Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.</summary>
-    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints)
+    /// <summary>
+    /// Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.
+    /// Of a distributed run's ranks only rank 0 writes, and every rank learns where the checkpoints go.
+    /// </summary>
+    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints, DistributedRun? distributed)
     {
+        distributed?.CheckpointFolder = checkpoints.Directory;
+        if (distributed is not null && distributed.Communicator.Rank != 0)
+        {
+            return;
+        }
         plan.Folder.Create();
         if (plan.Resumed is null)
         {

@@ -98,6 +98,18 @@ public abstract class ConvolutionBase : Layer
     private protected IConvolutionAlgorithm Implementation(in ConvolutionLayout layout, ConvolutionPass pass)
     {
         ConvolutionAlgorithm algorithm = Resolve(layout, pass);
+        IConvolutionAlgorithm implementation = Implementation(algorithm);
+        if (implementation is DirectConvolution direct && pass == ConvolutionPass.Forward)
+        {
+            // The forward pass's frames serve only a direct weight gradient of the same input, which a
+            // convolution computes after its forward pass (a transposed convolution runs it first).
+            direct.KeepInputFrames = IsTraining && !IsTransposed && Resolve(layout, ConvolutionPass.WeightGradient) == ConvolutionAlgorithm.Direct;
+        }
+        return implementation;
+    }
+
+    private IConvolutionAlgorithm Implementation(ConvolutionAlgorithm algorithm)
+    {
         if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))
         {
             implementation = algorithm switch

@@ -47,12 +47,13 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
         p.PackForward(weight, weights);
-        float[] xs = Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize);
+        bool keep = KeepInputFrames;
+        float[] xs = keep ? Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize) : [];
         (inputFramesOf, gradFramesOf) = (default, default);
         ForEachImageGroup(p, (n, g, workspace) =>
         {
-            workspace.Reserve(0, p.OutputFrame.ImageSize);
-            Span<float> frame = Frame(xs, p.InputFrame, (n * p.Layout.Groups) + g);
+            workspace.Reserve(keep ? 0 : p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
+            Span<float> frame = keep ? Frame(xs, p.InputFrame, (n * p.Layout.Groups) + g) : workspace.Frame.AsSpan(0, p.InputFrame.ImageSize);
             p.InputFrame.Pack(InputImage(input, p, n, g), frame);
             fixed (float* x = frame, w = weights, result = workspace.Result)
             {
@@ -60,8 +61,15 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             }
             p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), GroupBias(bias, g, p.OutChannels));
         });
-        inputFramesOf = (input, p);
+        inputFramesOf = keep ? (input, p) : default;
     }
+
+    /// <summary>
+    /// Whether <see cref="Forward"/> keeps the whole batch's input frames for the weight gradient
+    /// that follows (its layer sets this: only in training, when the weight gradient runs direct too);
+    /// otherwise each thread packs one image at a time and the batch of frames is never allocated.
+    /// </summary>
+    public bool KeepInputFrames { get; set; } = true;
 
     /// <inheritdoc/>
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
