@@ -7,6 +7,7 @@
 #     checkpoint loads, and resuming it on another number of ranks ends as the uninterrupted run.
 #  3. A rank that hangs (SIGSTOP) makes the others stop after --comm-timeout, with a message.
 #  4. Ranks started with different --seed, or shards the ranks cannot share, are refused at start.
+#  5. A failure on one rank alone (its data missing) is said by that rank and ends the job.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 if ! command -v mpirun > /dev/null; then
@@ -100,4 +101,16 @@ status=0
 grep "^convolve:" "$work/unshared.err" | sed 's/^/  /'
 grep -q "^convolve: --shards 2 cannot be shared by 4 ranks" "$work/unshared.err" || fail "no message for shards the ranks cannot share"
 checks=$((checks + 2))
+
+echo "== 5. a failure on one rank alone"
+status=0
+"${mpi[@]}" -np 1 "${cli[@]}" train --model lenet5 --data "$sample" --limit 256 --epochs 1 --distributed --output "$work/alone" \
+  : -np 1 "${cli[@]}" train --model lenet5 --data "$work/no-such-data" --limit 256 --epochs 1 --distributed --output "$work/alone" \
+  > /dev/null 2> "$work/alone.err" || status=$?
+grep "^convolve:" "$work/alone.err" | sed 's/^/  /'
+[ "$status" -eq 2 ] || fail "mpirun exited with $status, not the failing rank's 2"
+grep -q "^convolve: rank 1 of 2: the data directory $work/no-such-data (given with --data) does not exist.*; stopping every rank" "$work/alone.err" \
+  || fail "rank 1 did not say what failed"
+[ ! -e "$work/alone" ] || fail "an output folder was left behind"
+checks=$((checks + 1))
 echo "distributed checks: $checks passed"
