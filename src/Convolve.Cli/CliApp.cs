@@ -117,6 +117,7 @@ public static class CliApp
         root.Subcommands.Add(InspectCommand.Create(context));
         root.Subcommands.Add(InfoCommand.Create(context));
         root.Subcommands.Add(ExportCommand.Create(context));
+        root.Subcommands.Add(ImportCommand.Create(context));
         root.Subcommands.Add(VisualizeCommand.Create(context));
         root.Subcommands.Add(ExplainCommand.Create(context));
         root.Subcommands.Add(ReportCommand.Create(context));

@@ -48,8 +48,9 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
                 throw new FileNotFoundException($"file not found: {file.FullName}", file.FullName);
             }
             Shape item = model.ItemShape(parsed.GetValue(data));
-            Tensor input = ModelImage.Load(file.FullName, item[0], item[1], item[2], model.Mean, model.Std, parsed.GetValue(invert));
-            Tensor picture = DisplayScaling.Unnormalize(input.Reshape(item.ToArray()), model.Mean, model.Std);
+            var (mean, std) = model.Normalization.For(item[0]);
+            Tensor input = ModelImage.Load(file.FullName, item[0], item[1], item[2], mean, std, parsed.GetValue(invert));
+            Tensor picture = model.Unnormalize(input.Reshape(item.ToArray()));
             return new ImageChoice(input, picture, -1, file.Name);
         }
     }
@@ -63,7 +64,7 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
         }
         int size = images.ItemShape.Size;
         var input = new Tensor(new Shape([1, .. images.ItemShape.Dimensions]), images.Images.Data.AsSpan(i * size, size).ToArray());
-        Tensor picture = DisplayScaling.Unnormalize(input.Reshape(images.ItemShape.ToArray()), model.Mean, model.Std);
+        Tensor picture = model.Unnormalize(input.Reshape(images.ItemShape.ToArray()));
         return new ImageChoice(input, picture, images.Labels[i], $"{set} image {i} ({model.ClassName(images.Labels[i])})");
     }
 }

@@ -19,10 +19,10 @@ internal sealed record ModelInput(SavedModel Saved, InputNormalization Normaliza
     /// <summary>The file it came from.</summary>
     public string Path => Saved.Source;
 
-    /// <summary>The mean subtracted from every input value.</summary>
+    /// <summary>The mean subtracted from every input value (the first channel's when there is one per channel).</summary>
     public double Mean => Normalization.Mean;
 
-    /// <summary>The standard deviation every centred input value is divided by.</summary>
+    /// <summary>The standard deviation every centred input value is divided by (the first channel's when there is one per channel).</summary>
     public double Std => Normalization.Std;
 
     /// <summary>The file's metadata.</summary>
@@ -44,18 +44,35 @@ internal sealed record ModelInput(SavedModel Saved, InputNormalization Normaliza
     /// The test set (or the training set), normalised as the model was trained. The headers are
     /// checked first, with <paramref name="check"/> (e.g. an index against the count), and the memory.
     /// </summary>
-    public (Dataset Data, DatasetFiles Files) LoadData(string? directory, bool trainingSet, int batchSize, Action<DataShape>? check = null)
+    public (Dataset Data, DataSource Files) LoadData(string? directory, bool trainingSet, int batchSize, Action<DataShape>? check = null)
     {
-        DatasetFiles files = TrainingData.Locate(directory);
-        var (images, labels) = trainingSet ? (files.TrainImages, files.TrainLabels) : (files.TestImages, files.TestLabels);
-        DataShape shape = TrainingData.Inspect(images, labels);
+        DataSource files = Locate(directory);
+        DataShape shape = trainingSet ? files.TrainShape() : files.TestShape();
         check?.Invoke(shape);
         MemoryEstimate.Require("--batch-size",
             ("data", MemoryEstimate.Images(shape.Count, shape.Item)),
             ("activations", MemoryEstimate.Activations(Model, shape.Item, Math.Min(batchSize, shape.Count))));
-        Dataset data = Dataset.FromIdx(images, labels);
+        Dataset data = trainingSet ? files.LoadTrain() : files.LoadTest();
         data.Normalize(Normalization);
         return (data, files);
+    }
+
+    /// <summary>The data of --data (or as convolve train finds them); a folder of pictures is read as the model's recorded input shape and split say.</summary>
+    public DataSource Locate(string? directory) => DataSource.Locate(directory, PictureOptions.FromMetadata(Metadata, InputShape), strict: false);
+
+    /// <summary>One normalised input [C, H, W] back in [0, 1] for display, each channel with its own statistics.</summary>
+    public Tensor Unnormalize(Tensor item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        var (mean, std) = Normalization.For(item.Shape[0]);
+        int plane = item.Shape.SizeFrom(1);
+        var result = new Tensor(item.Shape);
+        for (int c = 0; c < mean.Length; c++)
+        {
+            var channel = new Tensor(new Shape(plane), item.Data.AsSpan(c * plane, plane).ToArray());
+            Visualization.DisplayScaling.Unnormalize(channel, mean[c], std[c]).Span.CopyTo(result.Span.Slice(c * plane, plane));
+        }
+        return result;
     }
 
     /// <summary>The test set (or the training set), normalised as the model was trained, one image at a time through the model.</summary>
@@ -65,8 +82,7 @@ internal sealed record ModelInput(SavedModel Saved, InputNormalization Normaliza
     /// The shape of one input, [C, H, W]: as recorded at training time, or (for checkpoints written
     /// before it was recorded) the shape of the test images found as <c>convolve train</c> finds them.
     /// </summary>
-    public Shape ItemShape(string? directory) =>
-        InputShape ?? TrainingData.Inspect(TrainingData.Locate(directory).TestImages, TrainingData.Locate(directory).TestLabels).Item;
+    public Shape ItemShape(string? directory) => InputShape ?? Locate(directory).TestShape().Item;
 
     /// <summary>A class's display name.</summary>
     public string ClassName(int index) =>

@@ -16,9 +16,9 @@ namespace Convolve.Cli;
 /// </summary>
 internal sealed class TrainPlan
 {
-    private TrainPlan(TrainRecipe recipe, TrainingCheckpoint? resumed, string? resumeFolder, DatasetFiles files, DataShape train, RunFolder folder, int threads)
+    private TrainPlan(TrainRecipe recipe, TrainingCheckpoint? resumed, string? resumeFolder, DataSource data, DataShape train, RunFolder folder, int threads)
     {
-        (Recipe, Resumed, ResumeFolder, Files, Train, Folder, Threads) = (recipe, resumed, resumeFolder, files, train, folder, threads);
+        (Recipe, Resumed, ResumeFolder, Data, Train, Folder, Threads) = (recipe, resumed, resumeFolder, data, train, folder, threads);
     }
 
     public TrainRecipe Recipe { get; }
@@ -28,7 +28,8 @@ internal sealed class TrainPlan
     /// <summary>The folder of the run being resumed, or null.</summary>
     public string? ResumeFolder { get; }
 
-    public DatasetFiles Files { get; }
+    /// <summary>The data: an IDX file set, CIFAR-10 batches or a folder of pictures.</summary>
+    public DataSource Data { get; }
 
     /// <summary>The training set's shape after <c>--limit</c>.</summary>
     public DataShape Train { get; }
@@ -45,7 +46,10 @@ internal sealed class TrainPlan
     {
         var (recipe, resumed, resumeFolder) = ResolveRecipe(request);
         RunFolder folder = ResolveFolder(request, recipe, resumeFolder);
-        DatasetFiles files = resumed is null || request.Data is not null ? TrainingData.Locate(request.Data) : RecordedData(recipe);
+        PictureOptions pictures = resumed is null ? request.Pictures : RecordedPictures(resumed);
+        DataSource files = resumed is null || request.Data is not null
+            ? DataSource.Locate(request.Data, pictures, strict: resumed is null)
+            : RecordedData(recipe, pictures);
         CheckPause(request.PauseAfter, recipe, resumed);
         var (train, test) = CheckSizes(recipe, files);
         CheckMemory(recipe, resumed, train, test);
@@ -112,7 +116,7 @@ internal sealed class TrainPlan
     }
 
     /// <summary>The data's fingerprint; a resume on data other than the run's is refused unless --data asks for them.</summary>
-    private static DatasetFingerprint CheckFingerprint(TrainRequest request, TrainRecipe recipe, TrainingCheckpoint? resumed, DatasetFiles files, List<string> notes)
+    private static DatasetFingerprint CheckFingerprint(TrainRequest request, TrainRecipe recipe, TrainingCheckpoint? resumed, DataSource files, List<string> notes)
     {
         DatasetFingerprint fingerprint = files.Fingerprint();
         string? difference = resumed is null || recipe.DataFingerprint is null ? null : fingerprint.DifferenceFrom(recipe.DataFingerprint);
@@ -127,19 +131,34 @@ internal sealed class TrainPlan
         return fingerprint;
     }
 
-    private static DatasetFiles RecordedData(TrainRecipe recipe)
+    private static DataSource RecordedData(TrainRecipe recipe, PictureOptions pictures)
     {
         if (recipe.Data is null || recipe.DataFingerprint is null || !Path.IsPathFullyQualified(recipe.Data))
         {
             throw new UserErrorException("the run does not record where its data are (it was written by an older convolve); pass --data DIR to resume it");
         }
-        return DatasetLocator.TryFind(recipe.Data, DatasetSource.Recorded) ?? throw new UserErrorException(
-            $"the run trained on the data in {recipe.Data}, which no longer holds {string.Join(", ", DatasetLocator.FileStems)}; pass --data DIR to resume on data elsewhere");
+        return DataSource.Locate(recipe.Data, pictures, strict: false, DatasetSource.Recorded);
     }
 
-    private static (DataShape Train, DataShape Test) CheckSizes(TrainRecipe recipe, DatasetFiles files)
+    /// <summary>How the resumed run read its folder of pictures: the recorded input shape and held-out share.</summary>
+    private static PictureOptions RecordedPictures(TrainingCheckpoint resumed)
     {
-        DataShape train = TrainingData.Inspect(files.TrainImages, files.TrainLabels), test = TrainingData.Inspect(files.TestImages, files.TestLabels);
+        string? json = resumed.Metadata.GetValueOrDefault(TrainingData.InputShapeKey);
+        int[]? item = null;
+        try
+        {
+            item = json is null ? null : System.Text.Json.JsonSerializer.Deserialize<int[]>(json);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // an unreadable shape: the folder is read with the defaults, and the model refuses a mismatch
+        }
+        return PictureOptions.FromMetadata(resumed.Metadata, item is { Length: > 0 } && item.All(d => d > 0) ? new Shape(item) : null);
+    }
+
+    private static (DataShape Train, DataShape Test) CheckSizes(TrainRecipe recipe, DataSource files)
+    {
+        DataShape train = files.TrainShape(), test = files.TestShape();
         if (train.Item != test.Item)
         {
             throw new UserErrorException($"the training images in {files.DirectoryPath} are {train.Item} but the test images are {test.Item}; both sets must have one image shape");

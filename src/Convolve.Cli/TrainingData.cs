@@ -68,13 +68,20 @@ internal static class TrainingData
         return new Dataset(new Tensor(new Shape([limit.Value, .. data.ItemShape.Dimensions]), images), data.Labels[..limit.Value], data.Classes);
     }
 
-    /// <summary>The training set's normalisation; a set whose pixels all have one value cannot be normalised.</summary>
+    /// <summary>
+    /// The training set's normalisation, per channel (one value for a gray set); a channel whose
+    /// pixels all have one value cannot be normalised.
+    /// </summary>
     public static InputNormalization NormalizationOf(Dataset train, string images)
     {
-        var (mean, std) = train.ComputeMeanStd();
-        return std > 0
-            ? new InputNormalization(mean, std)
-            : throw new UserErrorException($"every training pixel in {images} has the value {mean.ToString(CultureInfo.InvariantCulture)}: with standard deviation 0 there is nothing to learn and no normalisation");
+        var (mean, std) = train.ComputeChannelMeanStd();
+        int flat = Array.FindIndex(std, s => !(s > 0));
+        if (flat >= 0)
+        {
+            string which = std.Length == 1 ? "" : $" of channel {flat}";
+            throw new UserErrorException($"every training pixel{which} in {images} has the value {mean[flat].ToString(CultureInfo.InvariantCulture)}: with standard deviation 0 there is nothing to learn and no normalisation");
+        }
+        return new InputNormalization(mean, std);
     }
 
     /// <summary>Class names for a data folder: Fashion-MNIST's when the folder says so, else the class numbers.</summary>

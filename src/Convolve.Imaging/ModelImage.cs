@@ -22,7 +22,11 @@ public static class ModelImage
     /// <param name="mean">The training set's pixel mean (of values in [0, 1]).</param>
     /// <param name="std">The training set's pixel standard deviation.</param>
     /// <param name="invert">Whether to use 1 − x.</param>
-    public static Tensor Load(string path, int channels, int height, int width, double mean, double std, bool invert = false)
+    public static Tensor Load(string path, int channels, int height, int width, double mean, double std, bool invert = false) =>
+        Load(path, channels, height, width, Enumerable.Repeat(mean, channels).ToArray(), Enumerable.Repeat(std, channels).ToArray(), invert);
+
+    /// <summary>Reads <paramref name="path"/> as Shape [1, channels, height, width], normalised with one mean and standard deviation per channel.</summary>
+    public static Tensor Load(string path, int channels, int height, int width, double[] mean, double[] std, bool invert = false)
     {
         if (channels is not (1 or 3))
         {
@@ -54,15 +58,25 @@ public static class ModelImage
     public static Tensor Normalize(Tensor image, double mean, double std, bool invert)
     {
         ArgumentNullException.ThrowIfNull(image);
-        if (!double.IsFinite(std) || std <= 0)
+        return Normalize(image, Enumerable.Repeat(mean, image.Shape[0]).ToArray(), Enumerable.Repeat(std, image.Shape[0]).ToArray(), invert);
+    }
+
+    /// <summary>Optional inversion then (x − mean[c])/std[c] per channel c, into a new batch of one: Shape [C, H, W] → [1, C, H, W].</summary>
+    public static Tensor Normalize(Tensor image, double[] mean, double[] std, bool invert)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(mean);
+        ArgumentNullException.ThrowIfNull(std);
+        int channels = image.Shape[0], plane = image.Shape.SizeFrom(1);
+        if (mean.Length != channels || std.Length != channels || std.Any(s => !double.IsFinite(s) || s <= 0))
         {
-            throw new ArgumentException($"std must be finite and positive but got {std}", nameof(std));
+            throw new ArgumentException($"expected {channels} means and finite positive standard deviations but got [{string.Join(", ", mean)}] and [{string.Join(", ", std)}]", nameof(std));
         }
         var input = new Tensor(new Shape([1, .. image.Shape.Dimensions]));
         for (int i = 0; i < image.Size; i++)
         {
             double x = invert ? 1.0 - image.Data[i] : image.Data[i];
-            input.Data[i] = (float)((x - mean) / std);
+            input.Data[i] = (float)((x - mean[i / plane]) / std[i / plane]);
         }
         return input;
     }

@@ -89,10 +89,20 @@ internal static class PredictCommand
         {
             throw new UserErrorException($"the model takes inputs {item}, not pictures [C, H, W]");
         }
-        Tensor one = ModelImage.Load(path, item[0], item[1], item[2], input.Mean, input.Std, invert);
+        var (mean, std) = input.Normalization.For(item[0]);
+        Tensor one = ModelImage.Load(path, item[0], item[1], item[2], mean, std, invert);
         string kind = item[0] == 1 ? "gray" : "RGB";
         string title = string.Create(CultureInfo.InvariantCulture,
-            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with mean {input.Mean:F4} and std {input.Std:F4}:");
+            $"{picture}: resized to {item[1]}×{item[2]} {kind}{(invert ? ", inverted" : "")}, normalised with {Describe(input.Normalization)}:");
         return (one, -1, title);
+    }
+
+    /// <summary><c>mean 0.2860 and std 0.3530</c>, or a list of each for a per-channel normalisation.</summary>
+    private static string Describe(Data.InputNormalization normalization)
+    {
+        static string Show(IReadOnlyList<double> values) => values.Count == 1
+            ? values[0].ToString("F4", CultureInfo.InvariantCulture)
+            : "[" + string.Join(", ", values.Select(v => v.ToString("F4", CultureInfo.InvariantCulture))) + "]";
+        return $"mean {Show(normalization.Means)} and std {Show(normalization.Stds)}";
     }
 }

@@ -11,7 +11,7 @@ using Convolve.Training;
 
 namespace Convolve.Cli.Commands;
 
-/// <summary><c>convolve train</c>: train a zoo model on Fashion-MNIST, MNIST or any IDX set, with checkpoints and exact resume.</summary>
+/// <summary><c>convolve train</c>: train a zoo model on Fashion-MNIST, MNIST or any IDX set, CIFAR-10 or a folder of pictures, with checkpoints and exact resume.</summary>
 internal static class TrainCommand
 {
     public static Command Create(CliContext context)
@@ -47,7 +47,7 @@ internal static class TrainCommand
             // The training set, the model and its workspaces are garbage once Train returns; collect
             // them before the report loads the best model, so the report does not raise the run's peak memory.
             GC.Collect();
-            Report.TrainingReport.Build(folder, null, (test, plan.Files.Description), null, context.Output).Commit(context.Output);
+            Report.TrainingReport.Build(folder, null, (test, plan.Data.Description), null, context.Output).Commit(context.Output);
         }
         return CliApp.Success;
     }
@@ -60,7 +60,7 @@ internal static class TrainCommand
         RandomSource.ManualSeed(recipe.Seed);
         Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
-        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(2, true) : null);
+        var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(plan.Data.CropPadding, true) : null);
         var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, recipe, train, normalization));
         var output = new TrainingOutput(context);
         var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, plan.Resumed is null ? 0 : plan.Resumed.CompletedEpoch + 1);
@@ -104,10 +104,10 @@ internal static class TrainCommand
 
     private static (Dataset Train, Dataset Test, InputNormalization Normalization) LoadData(TrainPlan plan)
     {
-        Dataset train = TrainingData.Take(plan.Files.LoadTrain(), plan.Recipe.Limit);
-        Dataset test = plan.Files.LoadTest();
+        Dataset train = TrainingData.Take(plan.Data.LoadTrain(), plan.Recipe.Limit);
+        Dataset test = plan.Data.LoadTest();
         InputNormalization normalization = plan.Resumed is null
-            ? TrainingData.NormalizationOf(train, plan.Files.TrainImages)
+            ? TrainingData.NormalizationOf(train, plan.Train.Images)
             : plan.Resumed.Normalization ?? throw new UserErrorException($"--resume: {plan.Resumed.Source} does not record its input normalisation; start a new run");
         train.Normalize(normalization);
         test.Normalize(normalization);
@@ -116,8 +116,9 @@ internal static class TrainCommand
 
     private static Dictionary<string, string> Metadata(TrainPlan plan, TrainRecipe recipe, Dataset train, InputNormalization normalization)
     {
-        var metadata = ModelMetadata.Describe(normalization, TrainingData.ClassNames(plan.Files, train.Classes));
+        var metadata = ModelMetadata.Describe(normalization, plan.Data.ClassNames(train.Classes));
         metadata[TrainingData.InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(train.ItemShape.ToArray());
+        plan.Data.Pictures?.Describe(metadata, plan.Data.HeldOut);
         metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         if (plan.Resumed?.Metadata.GetValueOrDefault(CheckpointCallback.RunIdKey) is { } runId)
         {

@@ -13,9 +13,10 @@ namespace Convolve.Cli.Commands;
 /// <param name="Data">--data, or null when not given.</param>
 /// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
 /// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
+/// <param name="Pictures">--image-size, --channels and --val-fraction, for a folder of pictures.</param>
 /// <param name="Distributed">What --distributed asks for, or null for a run in this process alone.</param>
 internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
-    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, DistributedRequest? Distributed = null);
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures, DistributedRequest? Distributed = null);
 
 /// <summary>What `--distributed` asks for: how long a rank waits for the others in one exchange.</summary>
 internal sealed record DistributedRequest(double TimeoutSeconds);
@@ -27,7 +28,8 @@ internal sealed record DistributedRequest(double TimeoutSeconds);
 internal sealed class TrainOptions
 {
     private readonly Option<string> model = new("--model", "-m") { Description = "Model from the zoo: " + string.Join(", ", ModelZoo.Names), DefaultValueFactory = _ => "fashion-cnn" };
-    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample; a resume uses the run's own data)" };
+    private readonly Option<string?> data = new("--data") { Description = "Folder with train-/t10k- IDX files, CIFAR-10 binary batches (data_batch_1.bin … test_batch.bin), or one subfolder of PNG/JPEG/BMP pictures per class (default: $CONVOLVE_DATA, then /usr/share/datasets/fashion-mnist, then the bundled sample; a resume uses the run's own data)" };
+    private readonly PictureOptions.Options pictures = new();
     private readonly Option<int?> epochs = CliOptions.OptionalInteger("--epochs", "Number of epochs (default 2; with --resume, the new total)", min: 1, alias: "-e");
     private readonly Option<int> batchSize = CliOptions.Integer("--batch-size", "Images per step", 64, min: 1, alias: "-b");
     private readonly Option<string> optimizer = new("--optimizer") { Description = "sgd, adam or adamw", DefaultValueFactory = _ => "sgd" };
@@ -40,7 +42,7 @@ internal sealed class TrainOptions
     private readonly Option<double> gamma = CliOptions.Number("--gamma", "Decay factor (step schedule)", 0.1, 0, minInclusive: false);
     private readonly Option<int> warmup = CliOptions.Integer("--warmup", "Linear warm-up steps", 0, min: 0);
     private readonly Option<double?> clip = CliOptions.OptionalNumber("--clip-grad-norm", "Clip the total gradient L2 norm to this value", 0, minInclusive: false);
-    private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2) and horizontal flip" };
+    private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2; for pictures and CIFAR-10 an eighth of the side) and horizontal flip" };
     private readonly Option<ulong> seed = CliOptions.Seed("--seed", "Seed of initialisation, shuffling, augmentation and dropout", 1);
     private readonly Option<int?> limit = CliOptions.OptionalInteger("--limit", "Train on the first N images only", min: 1);
     private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores; with --distributed, the cores divided by the ranks on this machine)", min: 1, max: Environment.ProcessorCount, alias: "-j");
@@ -52,7 +54,7 @@ internal sealed class TrainOptions
     private readonly Option<double> commTimeout = CliOptions.Number("--comm-timeout", "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", 120, 0, minInclusive: false);
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given" };
 
-    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit];
+    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
 
     public void AddTo(Command command)
     {
@@ -79,7 +81,7 @@ internal sealed class TrainOptions
         int? threadCount = parsed.GetValue(threads)
             ?? (isDistributed && Environment.GetEnvironmentVariable(Kernels.Parallelism.EnvironmentVariable) is null ? DistributedRun.DefaultThreads() : null);
         return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), threadCount,
-            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter),
+            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed),
             isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null);
     }
 }

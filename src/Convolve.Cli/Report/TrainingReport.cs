@@ -60,9 +60,9 @@ internal static class TrainingReport
 
     private static (Dataset, string) LoadTest(ModelInput input, string? directory, TextWriter log)
     {
-        DatasetFiles files = TrainingData.Locate(directory);
+        DataSource files = input.Locate(directory);
         Dataset test = files.LoadTest();
-        test.Normalize(input.Mean, input.Std);
+        test.Normalize(input.Normalization);
         return (test, files.Description);
     }
 

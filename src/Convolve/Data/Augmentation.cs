@@ -36,10 +36,10 @@ public sealed class Augmentation
     /// <param name="input">One item, <c>Shape [C, H, W]</c>.</param>
     /// <param name="output">Same shape as the input.</param>
     /// <param name="itemShape">[C, H, W].</param>
-    /// <param name="blackValue">The value of a black pixel in the data set's (possibly normalised) scale.</param>
+    /// <param name="blackValues">The value of a black pixel in each channel, in the data set's (possibly normalised) scale.</param>
     /// <param name="random">The generator the offsets and flip are drawn from.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal void Apply(ReadOnlySpan<float> input, Span<float> output, Shape itemShape, float blackValue, RandomSource random)
+    internal void Apply(ReadOnlySpan<float> input, Span<float> output, Shape itemShape, ReadOnlySpan<float> blackValues, RandomSource random)
     {
         int channels = itemShape[0], height = itemShape[1], width = itemShape[2], p = CropPadding;
         int dy = p > 0 ? random.NextInt(2 * p + 1) - p : 0;
@@ -47,6 +47,7 @@ public sealed class Augmentation
         bool flip = HorizontalFlip && (random.NextUInt64() >> 63) != 0;
         for (int c = 0; c < channels; c++)
         {
+            float blackValue = blackValues[c];
             for (int y = 0; y < height; y++)
             {
                 // output[y, x] = padded[y + dy + p, x' + dx + p] with x' = x, or W − 1 − x when flipped.

@@ -82,7 +82,7 @@ public sealed class DataLoader
         EnsurePermutation();
         int start = Position * BatchSize, count = Math.Min(BatchSize, dataset.Count - start);
         var batch = count == full.Labels.Length ? full : last!.Value;
-        float black = dataset.ZeroPixelValue;
+        ReadOnlySpan<float> black = dataset.ZeroPixelSpan;
         ReadOnlySpan<float> images = dataset.Images.Span;
         Span<float> output = batch.Images.Span;
         for (int b = 0; b < count; b++)

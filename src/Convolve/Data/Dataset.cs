@@ -8,7 +8,7 @@ namespace Convolve.Data;
 /// bytes scaled to [0, 1] (x / 255, as torchvision's ToTensor) and optionally normalised to
 /// (x − mean) / std (as torchvision's Normalize); labels are in [0, <see cref="Classes"/>).
 /// </summary>
-public sealed class Dataset
+public sealed partial class Dataset
 {
     /// <summary>Wraps images and labels after checking that they agree.</summary>
     /// <param name="images">Shape [N, C, H, W].</param>
@@ -56,17 +56,18 @@ public sealed class Dataset
     /// <summary>The shape of one item, <c>[C, H, W]</c>.</summary>
     public Shape ItemShape => new(Images.Shape.Dimensions[1..]);
 
-    /// <summary>The mean subtracted by <see cref="Normalize(double, double)"/> (0 until it is called).</summary>
+    /// <summary>The mean subtracted by <see cref="Normalize(double, double)"/> (0 until it is called; channel 0's after the per-channel overload).</summary>
     public double NormalizationMean { get; private set; }
 
-    /// <summary>The standard deviation divided by in <see cref="Normalize(double, double)"/> (1 until it is called).</summary>
+    /// <summary>The standard deviation divided by in <see cref="Normalize(double, double)"/> (1 until it is called; channel 0's after the per-channel overload).</summary>
     public double NormalizationStd { get; private set; } = 1;
 
-    /// <summary>Whether <see cref="Normalize(double, double)"/> has been applied.</summary>
+    /// <summary>Whether a normalisation has been applied.</summary>
     public bool IsNormalized { get; private set; }
 
     /// <summary>The normalisation applied to the images, <see cref="InputNormalization.None"/> until one is.</summary>
-    public InputNormalization Normalization => IsNormalized ? new InputNormalization(NormalizationMean, NormalizationStd) : InputNormalization.None;
+    public InputNormalization Normalization => !IsNormalized ? InputNormalization.None
+        : channelMeans is null ? new InputNormalization(NormalizationMean, NormalizationStd) : new InputNormalization(channelMeans, channelStds!);
 
     /// <summary>The value a black (zero) source pixel has now: 0, or −mean/std once normalised.</summary>
     public float ZeroPixelValue => (0f - (float)NormalizationMean) / (float)NormalizationStd;
@@ -123,7 +124,12 @@ public sealed class Dataset
     public void Normalize(InputNormalization normalization)
     {
         ArgumentNullException.ThrowIfNull(normalization);
-        Normalize(normalization.Mean, normalization.Std);
+        if (normalization.Means.Count == 1)
+        {
+            Normalize(normalization.Mean, normalization.Std);
+            return;
+        }
+        Normalize([.. normalization.Means], [.. normalization.Stds]);
     }
 
     /// <summary>

@@ -21,6 +21,16 @@ public sealed record DatasetFingerprint(IReadOnlyList<DataFileFingerprint> Files
         return new DatasetFingerprint([.. new[] { files.TrainImages, files.TrainLabels, files.TestImages, files.TestLabels }.Select(OfFile)]);
     }
 
+    /// <summary>
+    /// Fingerprints any files (CIFAR-10 batches, the pictures of a folder), in the order given, each
+    /// named by its path relative to <paramref name="root"/>.
+    /// </summary>
+    public static DatasetFingerprint OfFiles(IEnumerable<string> paths, string root)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        return new DatasetFingerprint([.. paths.Select(path => OfFile(path) with { Name = Path.GetRelativePath(root, path) })]);
+    }
+
     /// <summary>The first difference from <paramref name="recorded"/>, in words, or null when the two agree.</summary>
     public string? DifferenceFrom(DatasetFingerprint recorded)
     {

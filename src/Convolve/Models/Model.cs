@@ -10,7 +10,7 @@ namespace Convolve.Models;
 /// <see cref="Load"/> rebuilds the network with no code, <c>convolve eval</c> feeds it inputs
 /// normalised as in training, and <c>tools/interop</c> rebuilds the same network in PyTorch.
 /// </summary>
-public static class Model
+public static partial class Model
 {
     /// <summary>Metadata key of the architecture JSON.</summary>
     public const string ArchitectureKey = "architecture";

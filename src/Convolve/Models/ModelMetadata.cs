@@ -8,7 +8,7 @@ namespace Convolve.Models;
 /// <summary>
 /// The metadata a model file carries besides its architecture: the input normalisation
 /// (<see cref="NormalizationMeanKey"/>, <see cref="NormalizationStdKey"/>, round-trip decimal
-/// text) and optionally the class names (<see cref="ClassNamesKey"/>, a JSON array of strings).
+/// text, or a JSON list of them with one value per channel) and optionally the class names (<see cref="ClassNamesKey"/>, a JSON array of strings).
 /// Both are checked when saved and when loaded.
 /// </summary>
 public static class ModelMetadata
@@ -28,8 +28,8 @@ public static class ModelMetadata
         ArgumentNullException.ThrowIfNull(normalization);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            [NormalizationMeanKey] = normalization.Mean.ToString("R", CultureInfo.InvariantCulture),
-            [NormalizationStdKey] = normalization.Std.ToString("R", CultureInfo.InvariantCulture),
+            [NormalizationMeanKey] = Format(normalization.Means),
+            [NormalizationStdKey] = Format(normalization.Stds),
         };
         if (classNames is not null)
         {
@@ -53,11 +53,11 @@ public static class ModelMetadata
         {
             throw new CheckpointFormatException($"{source}: the metadata has {(hasMean ? NormalizationMeanKey : NormalizationStdKey)} but not {(hasMean ? NormalizationStdKey : NormalizationMeanKey)}");
         }
-        double m = Number(mean!, NormalizationMeanKey, source), s = Number(std!, NormalizationStdKey, source);
-        if (!double.IsFinite(m) || !double.IsFinite(s) || s <= 0)
+        double[] m = Numbers(mean!, NormalizationMeanKey, source), s = Numbers(std!, NormalizationStdKey, source);
+        if (m.Length != s.Length || !m.All(double.IsFinite) || !s.All(v => double.IsFinite(v) && v > 0))
         {
             throw new CheckpointFormatException(
-                $"{source}: metadata {NormalizationMeanKey} \"{mean}\" and {NormalizationStdKey} \"{std}\" must be a finite mean and a finite positive standard deviation");
+                $"{source}: metadata {NormalizationMeanKey} \"{mean}\" and {NormalizationStdKey} \"{std}\" must be a finite mean and a finite positive standard deviation (or a list of each, one per channel)");
         }
         return new InputNormalization(m, s);
     }
@@ -108,6 +108,28 @@ public static class ModelMetadata
             throw new ArgumentException(ex.Message, nameof(metadata), ex);
         }
         return all;
+    }
+
+    /// <summary>One channel as a plain round-trip number (as before channels were recorded), several as a JSON list.</summary>
+    private static string Format(IReadOnlyList<double> values) => values.Count == 1
+        ? values[0].ToString("R", CultureInfo.InvariantCulture)
+        : JsonSerializer.Serialize(values);
+
+    /// <summary>A plain number, or a JSON list of numbers (one per channel).</summary>
+    private static double[] Numbers(string text, string key, string source)
+    {
+        if (!text.TrimStart().StartsWith('['))
+        {
+            return [Number(text, key, source)];
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<double[]>(text) is { Length: > 0 } values ? values : throw new JsonException("empty");
+        }
+        catch (JsonException)
+        {
+            throw new CheckpointFormatException($"{source}: metadata {key} must be a number or a JSON list of numbers but is \"{(text.Length <= 40 ? text : text[..40] + "…")}\"");
+        }
     }
 
     private static double Number(string text, string key, string source) =>

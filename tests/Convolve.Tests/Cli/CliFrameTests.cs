@@ -98,9 +98,9 @@ public sealed class CliFrameTests : IDisposable
     [Fact]
     public void Export_refuses_an_unknown_format()
     {
-        var result = CliRunner.Run("export", SaveCheckpoint(), "--format", "onnx");
+        var result = CliRunner.Run("export", SaveCheckpoint(), "--format", "tflite");
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("onnx", result.Error, StringComparison.Ordinal);
+        Assert.Contains("tflite", result.Error, StringComparison.Ordinal);
     }
 
     private string SaveCheckpoint()

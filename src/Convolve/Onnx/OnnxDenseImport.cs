@@ -1,0 +1,116 @@
+using Convolve.Layers;
+using Convolve.Tensors;
+
+namespace Convolve.Onnx;
+
+/// <summary>
+/// Gemm, MatMul (with its bias Add), BatchNormalization, Flatten and Reshape nodes as Convolve
+/// layers. Weights are checked against the input's size before any layer is built, so a file
+/// cannot make the importer allocate more than it holds.
+/// </summary>
+internal static class OnnxDenseImport
+{
+    /// <summary>Gemm: <c>alpha·A·B' + beta·C</c> with A the input [N, in], B' = B or Bᵀ.</summary>
+    public static Layer Gemm(OnnxNodeReader node, Shape input)
+    {
+        node.Require(node.Int("transA", 0) == 0, "transA", node.Int("transA", 0).ToString(), "the input is the left operand as it is");
+        bool transB = node.Int("transB", 0) != 0;
+        float alpha = node.Float("alpha", 1), beta = node.Float("beta", 1);
+        OnnxTensor b = node.Constant(1, "weight")!;
+        if (input.Rank != 2 || b.Dims.Length != 2 || b.Dims[transB ? 1 : 0] != input[1])
+        {
+            throw node.Error($"the weight [{string.Join(", ", b.Dims)}]{(transB ? "ᵀ" : "")} does not multiply the input {input}");
+        }
+        int outFeatures = (int)b.Dims[transB ? 0 : 1];
+        float[] weight = transB ? b.Floats : TensorBytes.Transpose(b.Floats, input[1], outFeatures);
+        OnnxTensor? c = node.Constant(2, "bias", optional: true);
+        return Linear(node, input[1], outFeatures, weight.Select(w => alpha * w).ToArray(), c is null ? null : BiasOf(node, c, outFeatures).Select(v => beta * v).ToArray());
+    }
+
+    /// <summary>MatMul by a constant [in, out], with the constant bias of the Add that follows it, if any.</summary>
+    public static Layer MatMul(OnnxNodeReader node, Shape input, OnnxNodeReader? biasNode, OnnxTensor? bias)
+    {
+        OnnxTensor b = node.Constant(1, "weight")!;
+        if (input.Rank < 2 || b.Dims.Length != 2 || b.Dims[0] != input[-1])
+        {
+            throw node.Error($"the weight [{string.Join(", ", b.Dims)}] does not multiply the input {input} from the right");
+        }
+        int outFeatures = (int)b.Dims[1];
+        float[]? biasValues = bias is null ? null : BiasOf(biasNode!, bias, outFeatures);
+        return Linear(node, input[-1], outFeatures, TensorBytes.Transpose(b.Floats, input[-1], outFeatures), biasValues);
+    }
+
+    /// <summary>BatchNormalization in inference form: the running statistics become the layer's buffers.</summary>
+    public static Layer BatchNormalization(OnnxNodeReader node, Shape input)
+    {
+        node.Require(node.Int("training_mode", 0) == 0, "training_mode", "1", "only the inference form (running statistics) is imported");
+        node.Require(node.Int("spatial", 1) == 1, "spatial", "0", "statistics are per channel here");
+        if (input.Rank is < 2 or > 4)
+        {
+            throw node.Error($"an input {input} is not [N, C], [N, C, L] or [N, C, H, W]");
+        }
+        int c = input[1];
+        float[][] values = [.. new[] { (1, "scale"), (2, "bias"), (3, "mean"), (4, "variance") }.Select(p => node.Values(node.Constant(p.Item1, p.Item2)!, p.Item2, [c]))];
+        double momentum = 1 - node.Float("momentum", 0.9f);
+        double eps = node.Float("epsilon", 1e-5f);
+        BatchNorm norm = input.Rank == 4 ? new BatchNorm2d(c, eps, momentum) : new BatchNorm1d(c, eps, momentum);
+        values[0].CopyTo(norm.Weight!.Value.Data, 0);
+        values[1].CopyTo(norm.Bias!.Value.Data, 0);
+        values[2].CopyTo(norm.RunningMean!.Data, 0);
+        values[3].CopyTo(norm.RunningVar!.Data, 0);
+        return norm;
+    }
+
+    /// <summary>ONNX's Flatten gives two dimensions: it is PyTorch's Flatten(1) only for axis 1.</summary>
+    public static Layer Flatten(OnnxNodeReader node, Shape input)
+    {
+        long axis = node.Int("axis", 1);
+        node.Require(axis == 1 || axis == 1 - input.Rank, "axis", axis.ToString(), $"only axis 1 keeps the batch apart from the features (input {input})");
+        return new Flatten();
+    }
+
+    /// <summary>A Reshape by a constant that keeps the batch and flattens the rest.</summary>
+    public static Layer Reshape(OnnxNodeReader node, Shape input, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    {
+        node.Require(node.Int("allowzero", 0) == 0, "allowzero", "1", "a zero size is not a flatten");
+        string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
+        if (!initializers.TryGetValue(name, out OnnxTensor? shape) || shape.DataType != OnnxFields.Int64 || shape.Dims.Length != 1)
+        {
+            throw node.Error($"the target shape '{name}' is not a constant int64 vector; only a constant flatten is imported");
+        }
+        long[] target = shape.Int64s;
+        long rest = input.SizeFrom(1);
+        bool flattens = target.Length == 2 && (target[0] is 0 or -1 || target[0] == input[0]) && (target[1] == -1 || target[1] == rest) && !(target[0] == -1 && target[1] == -1);
+        node.Require(flattens, "shape", $"[{string.Join(", ", target)}]", $"only a reshape of {input} to [N, {rest}] (PyTorch's Flatten) is imported");
+        return new Flatten();
+    }
+
+    /// <summary>
+    /// A Pad by zero everywhere (PyTorch writes one before average pooling) is the identity: no
+    /// layer. Padding by more is refused; no Convolve layer pads on its own.
+    /// </summary>
+    public static Layer? ZeroPad(OnnxNodeReader node, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    {
+        string mode = node.String("mode", "constant");
+        string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
+        bool constant = initializers.TryGetValue(name, out OnnxTensor? pads) && pads.DataType == OnnxFields.Int64;
+        node.Require(constant, "pads", $"'{name}'", "only a constant Pad is imported");
+        node.Require(pads!.Int64s.All(p => p == 0), "pads", $"[{string.Join(", ", pads.Int64s)}]", $"only a Pad by zero is imported (mode {mode}); no Convolve layer pads on its own");
+        return null;
+    }
+
+    private static Linear Linear(OnnxNodeReader node, int inFeatures, int outFeatures, float[] weight, float[]? bias)
+    {
+        if (outFeatures <= 0)
+        {
+            throw node.Error($"a weight with {outFeatures} outputs is not a linear layer");
+        }
+        var linear = new Linear(inFeatures, outFeatures, bias is not null, new RandomSource(0));
+        weight.CopyTo(linear.Weight.Value.Data, 0);
+        bias?.CopyTo(linear.Bias!.Value.Data, 0);
+        return linear;
+    }
+
+    private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures) =>
+        bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+}

@@ -1,0 +1,91 @@
+using Convolve.Tensors;
+
+namespace Convolve.Onnx;
+
+/// <summary>
+/// Reads an ONNX model into Convolve layers, for the operator set the exporter writes: Conv,
+/// ConvTranspose, MaxPool, AveragePool, LpPool (even p), GlobalAveragePool, Gemm, MatMul (+ Add
+/// of a constant bias), BatchNormalization (inference form), Relu, Sigmoid, Tanh, LeakyRelu,
+/// Flatten (axis 1), Reshape (a flatten), Add of two computed values (a residual block), Identity,
+/// Dropout and Constant. The graph must be a chain of such nodes with residual additions, with
+/// one computed input of fixed size (the batch may be symbolic) and one output. A file that breaks
+/// the protobuf wire format is an <see cref="OnnxFormatException"/> naming the byte offset; a
+/// well-formed model using anything else is an <see cref="OnnxUnsupportedException"/> naming the
+/// node and the operator or attribute.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>The oldest default operator set read (attributes moved to inputs before it).</summary>
+    public const long MinimumOpset = 11;
+
+    /// <summary>Reads the ONNX file at <paramref name="path"/>.</summary>
+    /// <exception cref="OnnxFormatException">The file is not well-formed ONNX protobuf.</exception>
+    /// <exception cref="OnnxUnsupportedException">It uses an operator, attribute or graph shape Convolve does not import.</exception>
+    public static OnnxImport Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Read(File.ReadAllBytes(path), path);
+    }
+
+    /// <summary>Reads an ONNX model from <paramref name="bytes"/>; <paramref name="source"/> names it in errors.</summary>
+    /// <exception cref="OnnxFormatException">The bytes are not well-formed ONNX protobuf.</exception>
+    /// <exception cref="OnnxUnsupportedException">The model uses an operator, attribute or graph shape Convolve does not import.</exception>
+    public static OnnxImport Read(byte[] bytes, string source)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(source);
+        OnnxModelProto proto = OnnxDecoder.Decode(bytes, source);
+        long opset = Opset(proto, source);
+        OnnxGraph graph = proto.Graph;
+        var initializerNames = graph.Initializers.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        OnnxValueInfo[] inputs = graph.Inputs.Where(i => !initializerNames.Contains(i.Name)).ToArray();
+        if (inputs.Length != 1 || graph.Outputs.Length != 1)
+        {
+            throw new OnnxUnsupportedException(source, $"the graph has {inputs.Length} computed inputs and {graph.Outputs.Length} outputs; Convolve imports a model with one of each");
+        }
+        Shape item = ItemShape(inputs[0], source);
+        var tree = new OnnxGraphTree(graph, inputs[0].Name, source);
+        var model = tree.Build(inputs[0].Name, new Shape([2, .. item.Dimensions]), graph.Outputs[0].Name);
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in proto.Metadata)
+        {
+            metadata[key] = value;
+        }
+        return new OnnxImport(model, item, metadata, opset, $"{proto.ProducerName} {proto.ProducerVersion}".Trim());
+    }
+
+    private static long Opset(OnnxModelProto proto, string source)
+    {
+        long opset = proto.Opsets.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
+        return opset >= MinimumOpset
+            ? opset
+            : throw new OnnxUnsupportedException(source, opset == 0
+                ? "the model imports no version of the default operator set (ai.onnx)"
+                : $"the model uses operator set {opset}; Convolve reads {MinimumOpset} and later");
+    }
+
+    /// <summary>The graph input's dimensions after the batch: each must be a fixed positive size.</summary>
+    private static Shape ItemShape(OnnxValueInfo input, string source)
+    {
+        if (input.ElementType != OnnxFields.Float || input.Dims.Length < 2)
+        {
+            throw new OnnxUnsupportedException(source, $"the graph input '{input.Name}' must be a float32 tensor [N, C, ...] but has element type {input.ElementType} and {input.Dims.Length} dimensions");
+        }
+        var sizes = new int[input.Dims.Length - 1];
+        for (int i = 1; i < input.Dims.Length; i++)
+        {
+            long? size = input.Dims[i].Size;
+            sizes[i - 1] = size is > 0 and <= 1 << 24
+                ? (int)size.Value
+                : throw new OnnxUnsupportedException(source, $"the graph input '{input.Name}' has dimension {i} {(size is null ? $"'{input.Dims[i].Symbol}' (symbolic)" : size.ToString())}; Convolve needs a fixed positive size for every dimension but the batch");
+        }
+        try
+        {
+            return new Shape([2, .. sizes]).Size > 0 ? new Shape(sizes) : throw new ArgumentException("no elements");
+        }
+        catch (ArgumentException ex)
+        {
+            throw new OnnxUnsupportedException(source, $"the graph input '{input.Name}' of shape [N, {string.Join(", ", sizes)}] is too large: {ex.Message}");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Convolve.Layers;
+using Convolve.Tensors;
+
+namespace Convolve.Onnx;
+
+/// <summary>
+/// The operator table of the import: each supported operator with the attributes it knows, and
+/// the layer it becomes. Identity and Dropout (the identity at inference) become no layer.
+/// Anything else is refused by name.
+/// </summary>
+internal static class OnnxNodeImport
+{
+    private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
+    {
+        ["Conv"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"],
+        ["ConvTranspose"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad", "output_padding"],
+        ["MaxPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"],
+        ["AveragePool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad"],
+        ["LpPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "p"],
+        ["GlobalAveragePool"] = [],
+        ["Gemm"] = ["alpha", "beta", "transA", "transB"],
+        ["MatMul"] = [],
+        ["BatchNormalization"] = ["epsilon", "momentum", "training_mode", "spatial"],
+        ["Relu"] = [],
+        ["Sigmoid"] = [],
+        ["Tanh"] = [],
+        ["LeakyRelu"] = ["alpha"],
+        ["Flatten"] = ["axis"],
+        ["Reshape"] = ["allowzero"],
+        ["Pad"] = ["mode"],
+        ["Dropout"] = ["seed", "ratio"],
+        ["Identity"] = [],
+    };
+
+    /// <summary>Every operator the import knows (Add joins residual branches or adds a MatMul's bias).</summary>
+    public static IReadOnlyCollection<string> Operators { get; } = [.. Known.Keys, "Add", "Constant"];
+
+    /// <summary>The reader of <paramref name="node"/>'s attributes; refuses an unknown operator or attribute.</summary>
+    public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source)
+    {
+        if (node.Domain is not ("" or "ai.onnx"))
+        {
+            throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType, $"operators of domain '{node.Domain}' are not supported");
+        }
+        return Known.TryGetValue(node.OpType, out string[]? attributes)
+            ? new OnnxNodeReader(node, initializers, source, attributes)
+            : throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType,
+                $"operator {node.OpType} is not supported; supported: {string.Join(", ", Operators.Order(StringComparer.Ordinal))}");
+    }
+
+    /// <summary>The layer of a single-input node on an input of <paramref name="input"/>, or null for an identity (Identity, Dropout, a Pad by zero).</summary>
+    public static Layer? Convert(OnnxNode node, OnnxNodeReader reader, Shape input, IReadOnlyDictionary<string, OnnxTensor> initializers) => node.OpType switch
+    {
+        "Conv" => OnnxWindowImport.Convolution(reader, input, transposed: false),
+        "ConvTranspose" => OnnxWindowImport.Convolution(reader, input, transposed: true),
+        "MaxPool" or "AveragePool" or "LpPool" => OnnxWindowImport.Pooling(reader, input, node.OpType),
+        "GlobalAveragePool" => OnnxWindowImport.GlobalAverage(reader, input),
+        "Gemm" => OnnxDenseImport.Gemm(reader, input),
+        "MatMul" => OnnxDenseImport.MatMul(reader, input, null, null),
+        "BatchNormalization" => OnnxDenseImport.BatchNormalization(reader, input),
+        "Relu" => new ReLU(),
+        "Sigmoid" => new Sigmoid(),
+        "Tanh" => new Tanh(),
+        "LeakyRelu" => new LeakyReLU(reader.Float("alpha", 0.01f)),
+        "Flatten" => OnnxDenseImport.Flatten(reader, input),
+        "Reshape" => OnnxDenseImport.Reshape(reader, input, initializers),
+        "Pad" => OnnxDenseImport.ZeroPad(reader, initializers),
+        _ => null,
+    };
+}

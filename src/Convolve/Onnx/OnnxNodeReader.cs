@@ -1,0 +1,110 @@
+using Convolve.Tensors;
+
+namespace Convolve.Onnx;
+
+/// <summary>
+/// One node's attributes and constant inputs, read with the checks every operator needs: each
+/// attribute must be one the operator's import knows (others are refused by name), of the right
+/// type; constant inputs must be float32 initializers of the expected rank; every problem is an
+/// <see cref="OnnxUnsupportedException"/> naming the node.
+/// </summary>
+internal sealed class OnnxNodeReader
+{
+    private readonly OnnxNode node;
+    private readonly IReadOnlyDictionary<string, OnnxTensor> initializers;
+    private readonly string source;
+
+    /// <summary>Checks that every attribute of <paramref name="node"/> is among <paramref name="known"/>.</summary>
+    public OnnxNodeReader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source, params string[] known)
+    {
+        (this.node, this.initializers, this.source) = (node, initializers, source);
+        foreach (OnnxAttribute attribute in node.Attributes)
+        {
+            if (!known.Contains(attribute.Name))
+            {
+                throw Error($"attribute '{attribute.Name}' is not supported (this operator's import knows {(known.Length == 0 ? "no attributes" : string.Join(", ", known))})");
+            }
+        }
+    }
+
+    /// <summary>The node's input names.</summary>
+    public IReadOnlyList<string> Inputs => node.Inputs;
+
+    /// <summary>The node's display name: its name, or its first output when it has none.</summary>
+    public static string DisplayName(OnnxNode node) => node.Name.Length > 0 ? node.Name : node.Outputs.FirstOrDefault() ?? "";
+
+    /// <summary>An error about this node.</summary>
+    public OnnxUnsupportedException Error(string problem, Exception? inner = null) => new(source, DisplayName(node), node.OpType, problem, inner);
+
+    /// <summary>An INT attribute, or <paramref name="fallback"/> when absent.</summary>
+    public long Int(string name, long fallback) => Find(name, OnnxFields.AttributeInt) is { } a ? a.I : fallback;
+
+    /// <summary>A FLOAT attribute, or <paramref name="fallback"/> when absent.</summary>
+    public float Float(string name, float fallback) => Find(name, OnnxFields.AttributeFloat) is { } a ? a.F : fallback;
+
+    /// <summary>A STRING attribute, or <paramref name="fallback"/> when absent.</summary>
+    public string String(string name, string fallback) => Find(name, OnnxFields.AttributeString) is { } a ? a.S : fallback;
+
+    /// <summary>An INTS attribute of <paramref name="count"/> values that fit in int, or <paramref name="fallback"/> when absent.</summary>
+    public int[] Ints(string name, int count, int[] fallback)
+    {
+        if (Find(name, OnnxFields.AttributeInts) is not { } a)
+        {
+            return fallback;
+        }
+        long[] values = a.Ints ?? [];
+        if (values.Length != count || values.Any(v => v is < int.MinValue or > int.MaxValue))
+        {
+            throw Error($"attribute '{name}' is [{string.Join(", ", values)}] but {count} values were expected");
+        }
+        return values.Select(v => (int)v).ToArray();
+    }
+
+    /// <summary>Refuses an attribute whose value differs from the one Convolve supports.</summary>
+    public void Require(bool condition, string attribute, string value, string why)
+    {
+        if (!condition)
+        {
+            throw Error($"attribute {attribute} {value} is not supported: {why}");
+        }
+    }
+
+    /// <summary>The float32 initializer given as input <paramref name="index"/>, or null when that optional input is absent.</summary>
+    public OnnxTensor? Constant(int index, string role, bool optional = false)
+    {
+        string name = index < node.Inputs.Length ? node.Inputs[index] : "";
+        if (name.Length == 0)
+        {
+            return optional ? null : throw Error($"the {role} (input {index}) is missing");
+        }
+        if (!initializers.TryGetValue(name, out OnnxTensor? tensor))
+        {
+            throw Error($"the {role} '{name}' (input {index}) is computed in the graph; Convolve imports it only as a constant initializer");
+        }
+        if (tensor.External || tensor.DataType != OnnxFields.Float)
+        {
+            throw Error($"the {role} '{name}' is {(tensor.External ? "stored in an external file" : $"of ONNX data type {tensor.DataType}")}; only float32 data inside the model is supported");
+        }
+        return tensor;
+    }
+
+    /// <summary>A constant whose dimensions must be <paramref name="dims"/>.</summary>
+    public float[] Values(OnnxTensor tensor, string role, ReadOnlySpan<int> dims)
+    {
+        if (!tensor.Dims.SequenceEqual(dims.ToArray().Select(d => (long)d)))
+        {
+            throw Error($"the {role} '{tensor.Name}' has shape [{string.Join(", ", tensor.Dims)}] but {Shape.Format(dims)} is needed");
+        }
+        return tensor.Floats;
+    }
+
+    private OnnxAttribute? Find(string name, int type)
+    {
+        OnnxAttribute? attribute = node.Attributes.LastOrDefault(a => a.Name == name);
+        if (attribute is not null && attribute.Type != type)
+        {
+            throw Error($"attribute '{name}' has attribute type {attribute.Type} but type {type} was expected");
+        }
+        return attribute;
+    }
+}
