@@ -41,7 +41,8 @@ internal sealed class TrainPlan
     /// <summary>Lines to print before training: where the data come from and any difference from a resumed run's.</summary>
     public List<string> Notes { get; } = [];
 
-    public static TrainPlan Prepare(TrainRequest request)
+    /// <summary>Plans the run; <paramref name="writes"/> is false on the ranks of a distributed run that write nothing (all but rank 0), which skip the write check on the shared folder.</summary>
+    public static TrainPlan Prepare(TrainRequest request, bool writes = true)
     {
         var (recipe, resumed, resumeFolder) = ResolveRecipe(request);
         RunFolder folder = ResolveFolder(request, recipe, resumeFolder);
@@ -54,7 +55,10 @@ internal sealed class TrainPlan
         CheckMemory(recipe, resumed, train, test);
         var notes = new List<string> { $"data: {files.Description}" };
         recipe = recipe with { Data = files.DirectoryPath, DataFingerprint = CheckFingerprint(request, recipe, resumed, files, notes) };
-        folder.RequireWritable();
+        if (writes)
+        {
+            folder.RequireWritable();
+        }
         var plan = new TrainPlan(recipe, resumed, resumeFolder, files, train, folder, request.Threads ?? Parallelism.MaxThreads);
         plan.Notes.AddRange(notes);
         return plan;
@@ -69,7 +73,7 @@ internal sealed class TrainPlan
         if (request.RecipeOptionsGiven.Count > 0)
         {
             throw new UserErrorException(
-                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output and --pause-after may be given");
+                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given");
         }
         string path = Directory.Exists(request.ResumeFrom) ? Path.Combine(request.ResumeFrom, "last.safetensors") : request.ResumeFrom;
         var resumed = TrainingCheckpoint.Load(InputFiles.RequireFile(path, "--resume"));

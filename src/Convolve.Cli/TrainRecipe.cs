@@ -9,12 +9,13 @@ namespace Convolve.Cli;
 /// Everything `convolve train` was asked to do, stored in every checkpoint so that
 /// `--resume DIR` rebuilds the same run (optimizer, schedule, data order) exactly. The data are
 /// recorded by absolute folder and by <see cref="DatasetFingerprint"/>, so a resume from any
-/// working directory finds them, and notices when they changed.
+/// working directory finds them, and notices when they changed. <see cref="Shards"/> is the
+/// gradient shard count (null when not given: the number of ranks, 1 in one process).
 /// </summary>
 internal sealed record TrainRecipe(
     string Model, string? Data, int Epochs, int BatchSize, string Optimizer, double LearningRate, double Momentum,
     double WeightDecay, bool Nesterov, string Schedule, int StepSize, double Gamma, int Warmup, double? ClipGradNorm,
-    bool Augment, ulong Seed, int? Limit)
+    bool Augment, ulong Seed, int? Limit, int? Shards = null)
 {
     public const string MetadataKey = "recipe";
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Convolve.Data;
+using Convolve.Distributed;
 using Convolve.Kernels;
 using Convolve.Layers;
 using Convolve.Losses;
@@ -24,11 +25,24 @@ internal static class TrainCommand
 
     private static int Run(CliContext context, TrainRequest request)
     {
-        TrainPlan plan = TrainPlan.Prepare(request);
+        if (request.Distributed is null)
+        {
+            return RunRank(context, request, null);
+        }
+        using var distributed = DistributedRun.Start(context, request.Distributed.TimeoutSeconds);
+        return distributed.Run(() => RunRank(distributed.Context, request, distributed));
+    }
+
+    /// <summary>The run of this process: alone, or as one rank of a distributed run (<paramref name="distributed"/>), where only rank 0 writes.</summary>
+    private static int RunRank(CliContext context, TrainRequest request, DistributedRun? distributed)
+    {
+        bool writes = distributed is null || distributed.Communicator.Rank == 0;
+        TrainPlan plan = TrainPlan.Prepare(request, writes);
+        TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, request.Recipe.Shards, distributed, plan.Notes);
         plan.Notes.ForEach(context.Output.WriteLine);
         Parallelism.MaxThreads = plan.Threads;
-        var (test, folder) = Train(context, plan, request);
-        if (folder is not null)
+        var (test, folder) = Train(context, plan, recipe, request, distributed);
+        if (folder is not null && writes)
         {
             // The training set, the model and its workspaces are garbage once Train returns; collect
             // them before the report loads the best model, so the report does not raise the run's peak memory.
@@ -39,26 +53,29 @@ internal static class TrainCommand
     }
 
     /// <summary>Trains as planned; returns the test set and, when an epoch ran and the run was not paused, the run folder to report on.</summary>
-    private static (Dataset Test, string? Folder) Train(CliContext context, TrainPlan plan, TrainRequest request)
+    private static (Dataset Test, string? Folder) Train(CliContext context, TrainPlan plan, TrainRecipe recipe, TrainRequest request, DistributedRun? distributed)
     {
-        TrainRecipe recipe = plan.Recipe;
+        bool writes = distributed is null || distributed.Communicator.Rank == 0;
         var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
         Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
         Optimizer optimizer = recipe.CreateOptimizer(model);
         var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(plan.Data.CropPadding, true) : null);
-        var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, train, normalization));
+        var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, recipe, train, normalization));
         var output = new TrainingOutput(context);
         var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, plan.Resumed is null ? 0 : plan.Resumed.CompletedEpoch + 1);
-        ITrainingCallback[] callbacks = request.PauseAfter is int pause ? [output, checkpoints, record, new TrainingPause(pause)] : [output, checkpoints, record];
+        ITrainingCallback[] callbacks = [.. writes ? [output, checkpoints, record] : Array.Empty<ITrainingCallback>(), .. request.PauseAfter is int pause ? [new TrainingPause(pause)] : Array.Empty<ITrainingCallback>()];
         var options = Options(recipe, loader, callbacks);
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
-        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options);
+        DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, plan.Resumed);
+        var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options with { Workers = workers });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Parallelism.MaxThreads} thread{(Parallelism.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
-        PrepareFolder(context, plan, checkpoints);
+        ShardedTraining.Announce(context.Output, workers, distributed, recipe.BatchSize);
+        PrepareFolder(context, plan, checkpoints, distributed);
         try
         {
             TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+            ShardedTraining.Describe(context.Output, workers, recipe.BatchSize);
             context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
             return (test, history.Epochs.Count > 0 ? checkpoints.Directory : null);
         }
@@ -67,7 +84,7 @@ internal static class TrainCommand
             context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
             return (test, null);
         }
-        catch
+        catch when (writes)
         {
             plan.Folder.RemoveCreated();
             throw;
@@ -97,12 +114,12 @@ internal static class TrainCommand
         return (train, test, normalization);
     }
 
-    private static Dictionary<string, string> Metadata(TrainPlan plan, Dataset train, InputNormalization normalization)
+    private static Dictionary<string, string> Metadata(TrainPlan plan, TrainRecipe recipe, Dataset train, InputNormalization normalization)
     {
         var metadata = ModelMetadata.Describe(normalization, plan.Data.ClassNames(train.Classes));
         metadata[TrainingData.InputShapeKey] = System.Text.Json.JsonSerializer.Serialize(train.ItemShape.ToArray());
         plan.Data.Pictures?.Describe(metadata, plan.Data.HeldOut);
-        metadata[TrainRecipe.MetadataKey] = plan.Recipe.ToJson();
+        metadata[TrainRecipe.MetadataKey] = recipe.ToJson();
         if (plan.Resumed?.Metadata.GetValueOrDefault(CheckpointCallback.RunIdKey) is { } runId)
         {
             metadata[CheckpointCallback.RunIdKey] = runId;
@@ -110,14 +127,25 @@ internal static class TrainCommand
         return metadata;
     }
 
-    /// <summary>Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.</summary>
-    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints)
+    /// <summary>
+    /// Creates the output folder; on resume, brings best.safetensors along or repairs it after a crash.
+    /// Of a distributed run's ranks only rank 0 writes, and every rank learns where the checkpoints go.
+    /// </summary>
+    private static void PrepareFolder(CliContext context, TrainPlan plan, CheckpointCallback checkpoints, DistributedRun? distributed)
     {
+        distributed?.CheckpointFolder = checkpoints.Directory;
+        if (distributed is not null && distributed.Communicator.Rank != 0)
+        {
+            return;
+        }
         plan.Folder.Create();
         if (plan.Resumed is null)
         {
             return;
         }
+        // Recovering best.safetensors loads last.safetensors, whose layers draw their initial values
+        // from the global generator that the resume has just set: it must not move it.
+        ulong[] generator = RandomSource.Global.GetState();
         context.Output.WriteLine($"resuming after epoch {plan.Resumed.CompletedEpoch + 1} (step {plan.Resumed.GlobalStep}) from {CliPaths.Shown(plan.Resumed.Source)}");
         string best = Path.Combine(plan.ResumeFolder!, "best.safetensors");
         if (!InputFiles.SameFile(plan.ResumeFolder!, plan.Folder.FullPath) && File.Exists(best))
@@ -128,6 +156,7 @@ internal static class TrainCommand
         {
             context.Output.WriteLine(repaired);
         }
+        RandomSource.Global.SetState(generator);
     }
 
     private static string Summary(TrainingHistory history, TrainingCheckpoint? resumed, CheckpointCallback checkpoints)

@@ -14,8 +14,12 @@ namespace Convolve.Cli.Commands;
 /// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
 /// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
 /// <param name="Pictures">--image-size, --channels and --val-fraction, for a folder of pictures.</param>
+/// <param name="Distributed">What --distributed asks for, or null for a run in this process alone.</param>
 internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
-    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures);
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures, DistributedRequest? Distributed = null);
+
+/// <summary>What `--distributed` asks for: how long a rank waits for the others in one exchange.</summary>
+internal sealed record DistributedRequest(double TimeoutSeconds);
 
 /// <summary>
 /// The options of <c>convolve train</c>. The defaults are the recipe of the README's headline
@@ -41,17 +45,20 @@ internal sealed class TrainOptions
     private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2; for pictures and CIFAR-10 an eighth of the side) and horizontal flip" };
     private readonly Option<ulong> seed = CliOptions.Seed("--seed", "Seed of initialisation, shuffling, augmentation and dropout", 1);
     private readonly Option<int?> limit = CliOptions.OptionalInteger("--limit", "Train on the first N images only", min: 1);
-    private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores)", min: 1, max: Environment.ProcessorCount, alias: "-j");
+    private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores; with --distributed, the cores divided by the ranks on this machine)", min: 1, max: Environment.ProcessorCount, alias: "-j");
     private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL; with --resume, the run's folder)" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace a run already in the output folder (otherwise refused)" };
     private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output and --pause-after may be given" };
+    private readonly Option<int?> shards = CliOptions.OptionalInteger("--shards", "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed; with --resume, the run's own, and another count continues the run with it)", min: 1);
+    private readonly Option<bool> distributed = new("--distributed") { Description = "Train data-parallel as one rank of an MPI job: mpirun -np P convolve train --distributed … (Open MPI; --batch-size stays the global batch, rank 0 prints and writes the checkpoints)" };
+    private readonly Option<double> commTimeout = CliOptions.Number("--comm-timeout", "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", 120, 0, minInclusive: false);
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given" };
 
     private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[.. RecipeOptions, data, epochs, threads, output, overwrite, pauseAfter, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, resume])
         {
             command.Options.Add(option);
         }
@@ -68,9 +75,13 @@ internal sealed class TrainOptions
             parsed.GetValue(learningRate) ?? (optimizerName == "sgd" ? 0.05 : 1e-3), parsed.GetValue(momentum),
             parsed.GetValue(weightDecay) ?? (optimizerName == "adamw" ? 0.01 : 0), parsed.GetValue(nesterov), parsed.GetValue(schedule)!,
             parsed.GetValue(stepSize), parsed.GetValue(gamma), parsed.GetValue(warmup), parsed.GetValue(clip),
-            parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit));
+            parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit), parsed.GetValue(shards));
         var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-        return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), parsed.GetValue(threads),
-            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed));
+        bool isDistributed = parsed.GetValue(distributed);
+        int? threadCount = parsed.GetValue(threads)
+            ?? (isDistributed && Environment.GetEnvironmentVariable(Kernels.Parallelism.EnvironmentVariable) is null ? DistributedRun.DefaultThreads() : null);
+        return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), threadCount,
+            parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed),
+            isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null);
     }
 }

@@ -19,25 +19,50 @@ public static class Evaluator
     public static EvaluationResult Evaluate(Layer model, Dataset data, int batchSize = 256)
     {
         Validate(model, data, batchSize);
+        var confusion = new long[data.Classes, data.Classes];
+        var chunkLosses = new double[ChunkCount(data, batchSize)];
+        EvaluateChunks(model, data, batchSize, 0, chunkLosses.Length, chunkLosses, confusion);
+        return Result(chunkLosses, data.Count, confusion);
+    }
+
+    /// <summary>The number of evaluation batches ("chunks") of <paramref name="batchSize"/> in <paramref name="data"/>.</summary>
+    internal static int ChunkCount(Dataset data, int batchSize) => (data.Count + batchSize - 1) / batchSize;
+
+    /// <summary>
+    /// Evaluates batches <paramref name="firstChunk"/> to <paramref name="endChunk"/> − 1 (batch c holds items
+    /// <c>[c·batchSize, (c + 1)·batchSize)</c>): each batch's summed cross-entropy goes to
+    /// <paramref name="chunkLosses"/>[c] and its predictions are added to <paramref name="confusion"/>.
+    /// </summary>
+    internal static void EvaluateChunks(Layer model, Dataset data, int batchSize, int firstChunk, int endChunk, Span<double> chunkLosses, long[,] confusion)
+    {
         int classes = data.Classes;
-        var confusion = new long[classes, classes];
         var loss = new CrossEntropyLoss(Reduction.Sum);
         var slicer = new BatchSlicer(data.Images, batchSize);
-        double lossSum = 0;
         using (EvaluationMode.Enter(model))
         {
-            for (int start = 0; start < data.Count; start += batchSize)
+            for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
+                int start = chunk * batchSize;
                 Tensor logits = model.Forward(slicer.Slice(start));
                 ReadOnlySpan<int> labels = data.Labels.AsSpan(start, logits.Shape[0]);
-                lossSum += loss.Forward(logits, labels);
+                chunkLosses[chunk] = loss.Forward(logits, labels);
                 for (int i = 0; i < labels.Length; i++)
                 {
                     confusion[labels[i], Scores.ArgMax(logits.Span.Slice(i * classes, classes))]++;
                 }
             }
         }
-        return new EvaluationResult(lossSum / data.Count, confusion);
+    }
+
+    /// <summary>The result from every batch's loss, summed in batch order, and the confusion matrix.</summary>
+    internal static EvaluationResult Result(ReadOnlySpan<double> chunkLosses, int count, long[,] confusion)
+    {
+        double lossSum = 0;
+        foreach (double chunkLoss in chunkLosses)
+        {
+            lossSum += chunkLoss;
+        }
+        return new EvaluationResult(lossSum / count, confusion);
     }
 
     /// <summary>Checks the arguments and, without running it, that the model maps a batch of the data to <c>[B, classes]</c>.</summary>

@@ -128,14 +128,11 @@ public sealed class Trainer
     {
         Model.ZeroGrad();
         guard.Save();
-        Tensor logits = Model.Forward(images);
-        double loss = Loss.Forward(logits, labels);
+        var (loss, correct) = Options.Workers is { } workers ? workers.ComputeGradient(Model, Loss, images, labels) : ComputeGradient(images, labels);
         if (!double.IsFinite(loss))
         {
             throw guard.Diverged(at, loss, null, Optimizer.Parameters);
         }
-        int correct = Scores.CountCorrect(logits, labels);
-        Model.BackwardParametersOnly(Loss.Backward());
         // An infinite maximum only measures the norm, so the guard sees a bad gradient even without clipping.
         double gradientNorm = GradientClipping.ClipGradNorm(Optimizer.Parameters, Options.ClipGradNorm ?? double.PositiveInfinity);
         if (!double.IsFinite(gradientNorm))
@@ -145,6 +142,20 @@ public sealed class Trainer
         Optimizer.Step();
         double meanLoss = Loss.Reduction == Reduction.Mean ? loss : loss / labels.Length;
         return (meanLoss, correct, gradientNorm);
+    }
+
+    /// <summary>Forward, loss and (when the loss is finite) backward on the whole batch in this process.</summary>
+    private (double Loss, int Correct) ComputeGradient(Tensor images, int[] labels)
+    {
+        Tensor logits = Model.Forward(images);
+        double loss = Loss.Forward(logits, labels);
+        if (!double.IsFinite(loss))
+        {
+            return (loss, 0);
+        }
+        int correct = Scores.CountCorrect(logits, labels);
+        Model.BackwardParametersOnly(Loss.Backward());
+        return (loss, correct);
     }
 
     /// <summary>Sets the optimizer's rate from the schedule's closed form (so a resume at any step is exact); returns the rate.</summary>
@@ -164,7 +175,7 @@ public sealed class Trainer
         double imagesPerSecond = meter.ImagesPerSecond;
         bool scoreOnValidation = validation is not null && Options.EvaluateEveryEpoch;
         EvaluationResult? evaluation = validation is not null && (scoreOnValidation || context.Epoch == Options.Epochs - 1)
-            ? Evaluator.Evaluate(Model, validation, Options.EvaluationBatchSize)
+            ? Options.Workers?.Evaluate(Model, validation!, Options.EvaluationBatchSize) ?? Evaluator.Evaluate(Model, validation!, Options.EvaluationBatchSize)
             : null;
         double score = scoreOnValidation ? evaluation!.Accuracy : meter.Accuracy;
         bool isBest = context.BestAccuracy is not { } best || score > best;

@@ -46,6 +46,12 @@ public sealed record TrainerOptions
     /// <summary>The 0-based epoch that reached <see cref="PreviousBestAccuracy"/>, when known; in [0, <see cref="StartEpoch"/>), or null.</summary>
     public int? PreviousBestEpoch { get; init; }
 
+    /// <summary>
+    /// Who computes each step's gradient and the validation scores; null (the default) for this
+    /// process alone on the whole batch. Data-parallel training sets <c>Convolve.Distributed.DataParallel</c> here.
+    /// </summary>
+    public ITrainingWorkers? Workers { get; init; }
+
     /// <summary>Called after every step and every epoch, in order.</summary>
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = [];
 

@@ -25,9 +25,9 @@ public sealed class LibrarySnippetTests
     {
         string source = File.ReadAllText(SourcePath());
         string readme = File.ReadAllText(Path.Combine(Path.GetDirectoryName(SourcePath())!, "..", "..", "..", "README.md"));
-        string usings = Between(source, "// README: begin usings\n", "// README: end usings\n");
-        string body = Dedent(Between(source, "        // README: begin code\n", "        // README: end code\n"), 8);
-        string snippet = Between(readme, "## Using the library\n\n```csharp\n", "```\n");
+        string usings = ReadmeText.Between(source, "// README: begin usings\n", "// README: end usings\n");
+        string body = ReadmeText.Dedent(ReadmeText.Between(source, "        // README: begin code\n", "        // README: end code\n"), 8);
+        string snippet = ReadmeText.Between(readme, "## Using the library\n\n```csharp\n", "```\n");
         Assert.Equal(usings + "\n" + body, snippet);
     }
 
@@ -81,17 +81,4 @@ public sealed class LibrarySnippetTests
     }
 
     private static string SourcePath([CallerFilePath] string path = "") => path;
-
-    private static string Between(string text, string start, string end)
-    {
-        int from = text.IndexOf(start, StringComparison.Ordinal);
-        Assert.True(from >= 0, $"'{start.Trim()}' not found");
-        from += start.Length;
-        int to = text.IndexOf(end, from, StringComparison.Ordinal);
-        Assert.True(to >= 0, $"'{end.Trim()}' not found");
-        return text[from..to];
-    }
-
-    private static string Dedent(string text, int spaces) =>
-        string.Join("\n", text.Split('\n').Select(line => line.Length >= spaces ? line[spaces..] : line.TrimStart(' ')));
 }
