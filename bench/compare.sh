@@ -16,6 +16,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build bench/Convolve.Bench -c Release -v quiet -nologo >/dev/null
 if grep -qw avx512f /proc/cpuinfo; then torch_env="env ATEN_CPU_CAPABILITY=avx512"; else torch_env="env -u ATEN_CPU_CAPABILITY"; fi
 echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'); PyTorch run with: $torch_env"
+# numpy and PyTorch's Linear (torch.mm) use the system BLAS: Debian's default is the reference BLAS
+# (about 8 GFLOP/s), which would make the peers look slow. Install OpenBLAS to compare at their strongest.
+if ! readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3 | grep -q openblas; then
+  echo "# WARNING: the system BLAS is not OpenBLAS ($(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)); apt-get install libopenblas0-pthread"
+fi
+echo "# system BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 parts=${COMPARE:-gemm,layers,passes,train}
