@@ -10,9 +10,13 @@ namespace Convolve.Data;
 /// its magic bytes 1F 8B, never by the file name. Every rule (magic, element type, rank 1–4,
 /// sizes, total size, truncation, trailing bytes) is checked before the data array is allocated
 /// where the file's length allows it, and a violation raises <see cref="IdxFormatException"/>.
-/// A gzip file's decompressed length is only known by decompressing it, so its data is read in
-/// chunks first and the array is allocated once the data has arrived: a header that promises
-/// more than the stream holds costs only what the stream holds.
+/// A gzip file's decompressed length is only known for sure by decompressing it. When the gzip
+/// trailer's length (ISIZE, the decompressed size modulo 2^32) agrees with the header's promise,
+/// as it does in every honest single-member file, the array is allocated at once and filled as
+/// it decompresses; otherwise the data is read in chunks first and the array is allocated once
+/// it has arrived, so a header that promises more than the stream holds costs only what the
+/// stream holds. (Chunks for every file doubled the transient memory of loading Fashion-MNIST's
+/// 47 MB of training images, which showed in the peak resident set of a whole training run.)
 /// </summary>
 public static partial class IdxFile
 {
@@ -68,11 +72,27 @@ public static partial class IdxFile
         {
             return ReadContent(stream, name, available, exactLength: true);
         }
+        uint? trailerLength = GzipTrailerLength(stream, start, available);
         using var content = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);
-        return ReadContent(content, name, available * MaxGzipRatio, exactLength: false);
+        return ReadContent(content, name, available * MaxGzipRatio, exactLength: false, trailerLength);
     }
 
-    private static IdxArray ReadContent(Stream content, string name, long maxLength, bool exactLength)
+    /// <summary>The ISIZE field of the gzip trailer (last 4 bytes, little-endian); the stream is left at <paramref name="start"/>.</summary>
+    private static uint? GzipTrailerLength(Stream stream, long start, long available)
+    {
+        const int MinimumGzipLength = 18; // 10-byte header, an empty deflate block, 8-byte trailer
+        if (available < MinimumGzipLength)
+        {
+            return null;
+        }
+        Span<byte> trailer = stackalloc byte[4];
+        stream.Position = start + available - 4;
+        int read = stream.ReadAtLeast(trailer, 4, throwOnEndOfStream: false);
+        stream.Position = start;
+        return read == 4 ? BinaryPrimitives.ReadUInt32LittleEndian(trailer) : null;
+    }
+
+    private static IdxArray ReadContent(Stream content, string name, long maxLength, bool exactLength, uint? trailerLength = null)
     {
         var header = IdxHeader.Read(content, name);
         long end = header.Length + header.DataLength;
@@ -93,13 +113,23 @@ public static partial class IdxFile
             ReadData(content, array, name, header.Length);
             return array;
         }
-        List<byte[]> chunks = ReadChunks(content, header, name);
+        IdxArray? direct = null;
+        List<byte[]>? chunks = null;
+        if (trailerLength == (uint)end)
+        {
+            direct = IdxArray.Allocate(header.ElementType, header.Shape);
+            ReadData(content, direct, name, header.Length);
+        }
+        else
+        {
+            chunks = ReadChunks(content, header, name);
+        }
         long trailing = CountRemaining(content, name, end);
         if (trailing > 0)
         {
             throw new IdxFormatException(name, end, $"expected the decompressed content to end here, where {promise}, but it has {trailing} trailing bytes");
         }
-        return Assemble(chunks, header);
+        return direct ?? Assemble(chunks!, header);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -60,6 +60,47 @@ public sealed class IdxHardeningTests : IDisposable
     }
 
     [Fact]
+    public void An_honest_gzip_file_is_read_into_its_array_without_a_second_copy()
+    {
+        // The gzip trailer's length agrees with the header, so the array is allocated at once and
+        // filled as the data decompresses: about one copy of the data, not chunks plus the array.
+        byte[] pixels = RandomBytes(4000 * 28 * 28, seed: 5);
+        string path = files.File("honest.gz", IdxBytes.Gzip(IdxBytes.Build(0x08, [4000, 28, 28], pixels)));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var array = IdxFile.Read(path);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(pixels, array.GetData<byte>());
+        Assert.True(allocated < (long)(1.25 * pixels.Length) + (1 << 20), $"{allocated:N0} bytes allocated for {pixels.Length:N0} bytes of data");
+    }
+
+    [Fact]
+    public void A_gzip_file_in_two_members_is_read_through_the_chunks_and_gives_the_same_array()
+    {
+        // The trailer then holds the second member's length only, which disagrees with the header.
+        byte[] pixels = RandomBytes(3000 * 28 * 28, seed: 6);
+        byte[] content = IdxBytes.Build(0x08, [3000, 28, 28], pixels);
+        int half = content.Length / 2;
+        byte[] twoMembers = [.. IdxBytes.Gzip(content[..half]), .. IdxBytes.Gzip(content[half..])];
+        string path = files.File("members.gz", twoMembers);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var array = IdxFile.Read(path);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(pixels, array.GetData<byte>());
+        Assert.True(allocated > (long)(1.9 * pixels.Length), $"{allocated:N0} bytes allocated: the chunked path keeps the data twice before the array is filled");
+    }
+
+    private static byte[] RandomBytes(int count, ulong seed)
+    {
+        var random = new RandomSource(seed);
+        byte[] bytes = new byte[count];
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            bytes[i] = (byte)random.NextInt(256);
+        }
+        return bytes;
+    }
+
+    [Fact]
     public void The_header_alone_gives_type_and_shape_of_raw_and_gzip_files()
     {
         byte[] content = IdxBytes.Build(0x0B, [3, 2], new byte[12]);
