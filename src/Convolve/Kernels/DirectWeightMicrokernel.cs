@@ -109,6 +109,18 @@ internal static unsafe class DirectWeightMicrokernel
         }
     }
 
+    /// <summary>
+    /// Output-channel vectors per tile for <paramref name="blocks"/> vectors in all: as few tiles as
+    /// <see cref="MaxVectors"/> allows, of equal width where possible (4 vectors as 2 + 2, not 3 + 1:
+    /// a one-vector tile loads a gradient vector and broadcasts 8 inputs for only 8 FMAs, so it is
+    /// bound by loads). Which tile a channel lands in does not change the order of its sum.
+    /// </summary>
+    public static int BalancedVectors(int blocks)
+    {
+        int tiles = (Math.Max(blocks, 1) + MaxVectors - 1) / MaxVectors;
+        return (Math.Max(blocks, 1) + tiles - 1) / tiles;
+    }
+
     /// <summary>The compiled kernel for a tile of <paramref name="channels"/> × <paramref name="vectors"/> at a SIMD level.</summary>
     public static delegate*<int, nint, nint, float*, float*, int, int, nint, nint, nint, float*, nint, void> Select(SimdLevel level, int channels, int vectors) => level switch
     {

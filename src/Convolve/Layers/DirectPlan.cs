@@ -31,7 +31,7 @@ internal sealed class DirectPlan
         ForwardTile = DirectTile.Choose(OutputFrame.Blocks, W.Out, registers);
         BackwardTile = DirectTile.Choose(InputFrame.Blocks, Phases.Max(phase => phase.RangeW.End - phase.RangeW.First), registers);
         WeightChannels = Math.Min(level == SimdLevel.Vector512 ? DirectWeightMicrokernel.MaxChannels : 4, InDepth);
-        WeightVectors = Math.Min(DirectWeightMicrokernel.MaxVectors, OutputFrame.Blocks);
+        WeightVectors = DirectWeightMicrokernel.BalancedVectors(OutputFrame.Blocks);
     }
 
     public ConvolutionLayout Layout { get; }
@@ -86,7 +86,7 @@ internal sealed class DirectPlan
     /// <summary>Input channels per weight-gradient tile.</summary>
     public int WeightChannels { get; }
 
-    /// <summary>Most output-channel vectors per weight-gradient tile.</summary>
+    /// <summary>Most output-channel vectors per weight-gradient tile (<see cref="DirectWeightMicrokernel.BalancedVectors"/>).</summary>
     public int WeightVectors { get; }
 
     /// <summary>Floats of one group's forward weight packing.</summary>

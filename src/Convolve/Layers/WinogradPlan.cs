@@ -27,7 +27,7 @@ internal sealed class WinogradPlan
         Tile = DirectTile.Choose(OutputFrame.Blocks, Tiles, level == SimdLevel.Vector512 ? 32 : 16);
         Offsets = Enumerable.Range(0, InputFrame.Blocks).Select(block => block * Tiles * Lanes).ToArray();
         WeightChannels = Math.Min(level == SimdLevel.Vector512 ? DirectWeightMicrokernel.MaxChannels : 4, InDepth);
-        WeightVectors = Math.Min(DirectWeightMicrokernel.MaxVectors, OutputFrame.Blocks);
+        WeightVectors = DirectWeightMicrokernel.BalancedVectors(OutputFrame.Blocks);
         InputStride = WinogradTransforms.TransformStride(InputFrame.Blocks, Tiles, Lanes);
         OutputStride = WinogradTransforms.TransformStride(OutputFrame.Blocks, Tiles, Lanes);
         PanelSize = InputFrame.Blocks * InDepth * OutputFrame.Blocks * Lanes;

@@ -33,6 +33,7 @@ public class ConvolutionReferenceTests
         Conv("several channel blocks, rows wider than a tile", 2, 2, 40, 50, 1, [3, 3], [1, 1], 1, [1, 1], [5, 31]),
         Conv("several blocks, strided and dilated", 2, 2, 33, 36, 1, [3, 3], [2, 2], 2, [2, 2], [9, 11]),
         Conv("several blocks, groups", 2, 1, 48, 40, 2, [3, 2], [1, 2], 1, [1, 1], [6, 9]),
+        Conv("output blocks not a multiple of the weight tile (5 at 512 bits: 3 + 2)", 2, 2, 20, 80, 1, [3, 3], [1, 1], 1, [1, 1], [6, 7]),
         Conv("gray first layer (Auto: direct forward, im2col gradients)", 2, 3, 1, 40, 1, [5, 5], [1, 1], 2, [1, 1], [9, 17]),
     ];
 
