@@ -42,7 +42,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null)
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
@@ -59,7 +59,12 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result);
             }
-            p.OutputFrame.Unpack(workspace.Result, OutputImage(output, p, n, g), GroupBias(bias, g, p.OutChannels));
+            Span<float> image = OutputImage(output, p, n, g);
+            p.OutputFrame.Unpack(workspace.Result, image, GroupBias(bias, g, p.OutChannels));
+            if (relu)
+            {
+                Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
+            }
         });
         inputFramesOf = keep ? (input, p) : default;
     }

@@ -16,7 +16,8 @@ internal interface IConvolutionAlgorithm
     /// <param name="output">Shape [N, C_out, Out...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
     /// <param name="bias">Shape [C_out], added to every output of its channel (in the same pass where the algorithm can); null for none.</param>
-    void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null);
+    /// <param name="relu">Whether to rectify the output, <c>max(·, 0)</c> after the bias, each image while it is still in cache (a following ReLU folded in).</param>
+    void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false);
 
     /// <summary>Writes the input gradient, the adjoint of <see cref="Forward"/> applied to <paramref name="gradOutput"/>.</summary>
     /// <param name="gradOutput">Shape [N, C_out, Out...].</param>

@@ -41,7 +41,8 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
     /// <param name="output">Shape [N, C_out, Out...]; overwritten.</param>
     /// <param name="layout">The sizes.</param>
     /// <param name="bias">Shape [C_out], added after the products; null for none.</param>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null)
+    /// <param name="relu">Whether to rectify the output after the bias (in a pass of its own here).</param>
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false)
     {
         ForEachChunk(layout, (chunk, _, workspace) =>
         {
@@ -56,6 +57,11 @@ internal sealed class Im2ColConvolution(int maxChunkElements = Im2ColConvolution
             chunk.ScatterProducts(workspace.Products, output);
         });
         AddBias(output, layout.Batch, layout.OutputChannels, layout.Window.OutputPlane, bias);
+        if (relu)
+        {
+            Span<float> all = output.AsSpan(0, layout.Batch * layout.OutputImage);
+            Elementwise.Map(new ElementwiseRelu.Forward(), all, all);
+        }
     }
 
     /// <summary>Writes <c>gradInput = col2im(weightᵀ · gradOutput)</c>, the adjoint of <see cref="Forward"/>.</summary>

@@ -14,7 +14,7 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
 {
     private readonly List<Layer> layers = [];
 
-    // folded[i]: the last Forward ran the ReLU at i inside layer i − 1 (a BatchNorm), so Backward skips it.
+    // folded[i]: the last Forward ran the ReLU at i inside layer i − 1 (a BatchNorm or a convolution), so Backward skips it.
     private bool[] folded = [];
 
     /// <summary>Creates the chain from <paramref name="layers"/>, in order.</summary>
@@ -60,9 +60,10 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
     }
 
     /// <summary>
-    /// Runs every layer in order. A <see cref="BatchNorm"/> followed by a <see cref="ReLU"/> runs as
-    /// one pass over memory (the normalisation writes the rectified output, and its backward pass
-    /// gates the gradient); the numbers are exactly those of the two layers run one after the other.
+    /// Runs every layer in order. A <see cref="BatchNorm"/> or a convolution (<see cref="ConvNd"/>)
+    /// followed by a <see cref="ReLU"/> runs as one layer (the normalisation writes the rectified
+    /// output in its pass; the convolution rectifies each image right after writing it; their backward
+    /// passes gate the gradient); the numbers are exactly those of the two layers run one after the other.
     /// </summary>
     public override Tensor Forward(Tensor input)
     {
@@ -80,6 +81,11 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
             if (layer is BatchNorm normalization && i + 1 < layers.Count && layers[i + 1] is ReLU)
             {
                 output = normalization.ForwardWithRelu(output);
+                folded[++i] = true;
+            }
+            else if (layer is ConvNd convolution && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            {
+                output = convolution.ForwardWithRelu(output);
                 folded[++i] = true;
             }
             else

@@ -30,8 +30,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <inheritdoc/>
-    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null) =>
-        Run(PlanFor(layout), input, weight, output, adjoint: false, bias);
+    public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false) =>
+        Run(PlanFor(layout), input, weight, output, adjoint: false, bias, relu);
 
     /// <inheritdoc/>
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null) =>
@@ -75,7 +75,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>The forward pass of <paramref name="p"/>'s convolution (or, with <paramref name="adjoint"/>, of the adjoint of the weight's), plus the bias.</summary>
-    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint, float[]? bias)
+    private void Run(WinogradPlan p, float[] input, float[] weight, float[] output, bool adjoint, float[]? bias, bool relu = false)
     {
         int groups = p.Layout.Groups;
         float[] weights = Grow(ref packed, 16L * p.PanelSize * groups);
@@ -93,8 +93,12 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
                     Multiply(p, v, w + (16L * g * p.PanelSize), m);
                     Transform(p, TileTransform.Output, m, result);
                 }
-                p.OutputFrame.Unpack(workspace.Result, Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane),
-                    DirectConvolution.GroupBias(bias, g, p.OutChannels));
+                Span<float> image = Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane);
+                p.OutputFrame.Unpack(workspace.Result, image, DirectConvolution.GroupBias(bias, g, p.OutChannels));
+                if (relu)
+                {
+                    Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
+                }
             }
             workspaces.Add(workspace);
         });
