@@ -73,7 +73,7 @@ internal sealed class TrainPlan
         if (request.RecipeOptionsGiven.Count > 0)
         {
             throw new UserErrorException(
-                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given");
+                $"{request.RecipeOptionsGiven[0]} cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed, --comm-timeout and --profile may be given");
         }
         string path = Directory.Exists(request.ResumeFrom) ? Path.Combine(request.ResumeFrom, "last.safetensors") : request.ResumeFrom;
         var resumed = TrainingCheckpoint.Load(InputFiles.RequireFile(path, "--resume"));

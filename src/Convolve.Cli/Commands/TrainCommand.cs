@@ -64,7 +64,9 @@ internal static class TrainCommand
         var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, recipe, train, normalization));
         var output = new TrainingOutput(context);
         var record = new Report.RunHistoryCallback(checkpoints.Directory, recipe.Model, plan.Resumed is null ? 0 : plan.Resumed.CompletedEpoch + 1);
-        ITrainingCallback[] callbacks = [.. writes ? [output, checkpoints, record] : Array.Empty<ITrainingCallback>(), new EpochCollection(), .. request.PauseAfter is int pause ? [new TrainingPause(pause)] : Array.Empty<ITrainingCallback>()];
+        using LayerProfileOutput? profile = request.Profile && writes ? new LayerProfileOutput(context, model) : null;
+        ITrainingCallback[] callbacks = [.. writes ? [output, checkpoints, record] : Array.Empty<ITrainingCallback>(), .. profile is null ? Array.Empty<ITrainingCallback>() : [profile],
+            new EpochCollection(), .. request.PauseAfter is int pause ? [new TrainingPause(pause)] : Array.Empty<ITrainingCallback>()];
         var options = Options(recipe, loader, callbacks);
         options = plan.Resumed?.Resume(optimizer, loader, options) ?? options;
         DataParallel? workers = ShardedTraining.Workers(recipe, distributed, model, optimizer, train, test, plan.Resumed);

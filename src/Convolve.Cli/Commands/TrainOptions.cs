@@ -15,8 +15,9 @@ namespace Convolve.Cli.Commands;
 /// <param name="PauseAfter">--pause-after: the epoch of the run after which this invocation stops, or null.</param>
 /// <param name="Pictures">--image-size, --channels and --val-fraction, for a folder of pictures.</param>
 /// <param name="Distributed">What --distributed asks for, or null for a run in this process alone.</param>
+/// <param name="Profile">--profile: print each epoch's time per layer.</param>
 internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
-    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures, DistributedRequest? Distributed = null);
+    IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures, DistributedRequest? Distributed = null, bool Profile = false);
 
 /// <summary>What `--distributed` asks for: how long a rank waits for the others in one exchange.</summary>
 internal sealed record DistributedRequest(double TimeoutSeconds);
@@ -52,13 +53,14 @@ internal sealed class TrainOptions
     private readonly Option<int?> shards = CliOptions.OptionalInteger("--shards", "Cut every batch into this many gradient shards, computed apart and added in a fixed order: the same --shards gives the same weights in one process and over any number of --distributed ranks that shares them (default: the number of ranks, 1 without --distributed; with --resume, the run's own, and another count continues the run with it)", min: 1);
     private readonly Option<bool> distributed = new("--distributed") { Description = "Train data-parallel as one rank of an MPI job: mpirun -np P convolve train --distributed … (Open MPI; --batch-size stays the global batch, rank 0 prints and writes the checkpoints)" };
     private readonly Option<double> commTimeout = CliOptions.Number("--comm-timeout", "With --distributed: seconds a rank waits for the others in one exchange before it stops the job", 120, 0, minInclusive: false);
-    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given" };
+    private readonly Option<bool> profile = new("--profile") { Description = "After each epoch, print where its training steps' time went, layer by layer: forward and backward ms per step and each layer's share (evaluation not counted)" };
+    private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed, --comm-timeout and --profile may be given" };
 
     private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, profile, resume])
         {
             command.Options.Add(option);
         }
@@ -82,6 +84,6 @@ internal sealed class TrainOptions
             ?? (isDistributed && Environment.GetEnvironmentVariable(Kernels.Parallelism.EnvironmentVariable) is null ? DistributedRun.DefaultThreads() : null);
         return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), threadCount,
             parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed),
-            isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null);
+            isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null, parsed.GetValue(profile));
     }
 }

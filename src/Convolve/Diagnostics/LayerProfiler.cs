@@ -15,10 +15,15 @@ public sealed class LayerProfiler : IDisposable
     private readonly List<Entry> entries = [];
     private readonly Dictionary<Layer, Entry> byLayer = new(ReferenceEqualityComparer.Instance);
 
+    private readonly bool trainingOnly;
+
     /// <summary>Starts timing the layers inside <paramref name="model"/> (the model itself is the caller's to time).</summary>
+    /// <param name="model">The network.</param>
+    /// <param name="trainingOnly">Count only calls made in training mode: a training run's steps, not the evaluations between its epochs.</param>
     /// <exception cref="InvalidOperationException">Another profiler is active.</exception>
-    public LayerProfiler(Layer model)
+    public LayerProfiler(Layer model, bool trainingOnly = false)
     {
+        this.trainingOnly = trainingOnly;
         ArgumentNullException.ThrowIfNull(model);
         if (LayerTiming.Observer is not null)
         {
@@ -54,6 +59,10 @@ public sealed class LayerProfiler : IDisposable
 
     private void Record(Layer layer, bool backward, long ticks)
     {
+        if (trainingOnly && !layer.IsTraining)
+        {
+            return;
+        }
         if (byLayer.TryGetValue(layer, out Entry? entry))
         {
             if (backward)

@@ -22,6 +22,27 @@ public sealed class CliCommandTests : IDisposable
          "--schedule", schedule]);
 
     [Fact]
+    public void Train_with_profile_prints_each_epochs_time_per_layer()
+    {
+        var trained = CliRunner.Run(
+            ["train", "--model", "fashion-cnn", "--data", Sample, "--limit", "256", "--batch-size", "32", "--threads", "1", "--epochs", "2", "-o", folder, "--profile"]);
+        Assert.True(trained.ExitCode == 0, trained.Error);
+        string[] lines = trained.Output.Split('\n');
+        for (int epoch = 1; epoch <= 2; epoch++)
+        {
+            int header = Array.FindIndex(lines, line => line.StartsWith($"profile of epoch {epoch}: ", StringComparison.Ordinal));
+            Assert.True(header > 0, trained.Output);
+            Assert.Contains("over 8 steps", lines[header], StringComparison.Ordinal);
+            // fashion-cnn's ten layers follow, each with forward and backward ms per step; the ReLU after a convolution is folded into it.
+            string[] rows = lines[(header + 1)..(header + 11)];
+            Assert.Matches(@"^  0 Conv2d +\d+\.\d\d +\d+\.\d\d +\d+ %", rows[0]);
+            Assert.Matches(@"^  1 ReLU +0\.00 +0\.00 +0 %", rows[1]);
+            Assert.Matches(@"^  9 Linear +\d+\.\d\d +\d+\.\d\d +\d+ %", rows[9]);
+        }
+        Assert.DoesNotContain("profile of epoch", Train(Path.Combine(folder, "plain"), 64, 1).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Train_then_eval_predict_and_summary_of_the_saved_model()
     {
         var trained = Train(folder, 512, 1);

@@ -85,7 +85,7 @@ public sealed class CliResumeTests : IDisposable
     {
         string run = Path.Combine(folder, "run");
         Assert.Equal(0, CliRunner.Run(Recipe(DatasetLocator.SampleDirectory, run, 1)).ExitCode);
-        Assert.Equal("convolve: --lr cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed and --comm-timeout may be given",
+        Assert.Equal("convolve: --lr cannot be given with --resume: a resumed run keeps its recipe; only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed, --comm-timeout and --profile may be given",
             CliRunner.UserError(CliRunner.Run("train", "--resume", run, "--epochs", "2", "--lr", "0.1")));
         Assert.Equal($"convolve: the run in {Path.Combine(run, "last.safetensors")} has already completed all its 1 epoch; pass --epochs with more than 1 to extend it",
             CliRunner.UserError(CliRunner.Run("train", "--resume", run)));
