@@ -1,4 +1,5 @@
 using Convolve.Imaging;
+using Convolve.Serialization;
 
 namespace Convolve.Cli;
 

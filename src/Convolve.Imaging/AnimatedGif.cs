@@ -2,6 +2,7 @@ using Convolve.Tensors;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.PixelFormats;
+using Convolve.Serialization;
 
 namespace Convolve.Imaging;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Convolve.Imaging;
+using Convolve.Serialization;
 
 namespace Convolve.Cli.Report;
 

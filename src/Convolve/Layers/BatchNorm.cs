@@ -12,7 +12,7 @@ namespace Convolve.Layers;
 /// they are not tracked. Forward always caches (a reference to the input and the statistics), so
 /// Backward also works in evaluation mode, where it is the affine map alone.
 /// </summary>
-public abstract class BatchNorm : Layer
+public abstract class BatchNorm : Layer, IFoldsRelu
 {
     private ForwardCache? cache;
 
@@ -118,7 +118,7 @@ public abstract class BatchNorm : Layer
     /// <see cref="Sequential"/> that folds a following <see cref="ReLU"/> in; <see cref="Backward"/>
     /// then applies the ReLU's gradient too (zero where the output is not positive).
     /// </summary>
-    internal Tensor ForwardWithRelu(Tensor input) => Forward(input, relu: true);
+    Tensor IFoldsRelu.ForwardWithRelu(Tensor input) => Forward(input, relu: true);
 
     private Tensor Forward(Tensor input, bool relu)
     {

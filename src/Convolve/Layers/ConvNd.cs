@@ -10,7 +10,7 @@ namespace Convolve.Layers;
 /// GEMM, direct, or Winograd; see docs/design.md). <see cref="Conv1d"/>, <see cref="Conv2d"/> and
 /// <see cref="Conv3d"/> only fix the number of spatial dimensions.
 /// </summary>
-public abstract class ConvNd : ConvolutionBase
+public abstract class ConvNd : ConvolutionBase, IFoldsRelu
 {
     private readonly ReusedBuffers<Tensor> gatedGradients = new(shape => new Tensor(shape), tensor => tensor.Shape);
     private Tensor? cachedInput;
@@ -49,7 +49,7 @@ public abstract class ConvNd : ConvolutionBase
     /// in; <see cref="Backward"/> then applies the ReLU's gradient first (zero where the output is not
     /// positive). The numbers are exactly those of the two layers.
     /// </summary>
-    internal Tensor ForwardWithRelu(Tensor input) => Forward(input, relu: true);
+    Tensor IFoldsRelu.ForwardWithRelu(Tensor input) => Forward(input, relu: true);
 
     private Tensor Forward(Tensor input, bool relu)
     {

@@ -78,14 +78,9 @@ public sealed class Sequential : Layer, IReadOnlyList<Layer>
         {
             Layer layer = layers[i];
             long start = LayerTiming.Start();
-            if (layer is BatchNorm normalization && i + 1 < layers.Count && layers[i + 1] is ReLU)
+            if (layer is IFoldsRelu folding && i + 1 < layers.Count && layers[i + 1] is ReLU)
             {
-                output = normalization.ForwardWithRelu(output);
-                folded[++i] = true;
-            }
-            else if (layer is ConvNd convolution && i + 1 < layers.Count && layers[i + 1] is ReLU)
-            {
-                output = convolution.ForwardWithRelu(output);
+                output = folding.ForwardWithRelu(output);
                 folded[++i] = true;
             }
             else

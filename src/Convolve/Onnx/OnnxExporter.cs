@@ -58,23 +58,7 @@ public static class OnnxExporter
     public static void Save(string path, Layer model, Shape itemShape, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = Export(model, itemShape, metadata);
-        string target = Path.GetFullPath(path);
-        string temporary = CheckpointTemporaryFiles.NewPath(target);
-        try
-        {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
-            {
-                file.Write(bytes);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            CheckpointTemporaryFiles.TryDelete(temporary);
-            throw;
-        }
+        AtomicFile.WriteAllBytes(path, Export(model, itemShape, metadata), createFolder: false);
     }
 
     private static string ProducerVersion =>

@@ -17,28 +17,15 @@ public static class NpzWriter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
-        string full = Path.GetFullPath(path);
-        string temporary = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+        AtomicFile.Write(path, file =>
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            using var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true);
+            foreach (TensorData tensor in tensors)
             {
-                using (var zip = new ZipArchive(file, ZipArchiveMode.Create, leaveOpen: true))
-                {
-                    foreach (TensorData tensor in tensors)
-                    {
-                        using Stream entry = zip.CreateEntry(tensor.Name + ".npy", CompressionLevel.Fastest).Open();
-                        WriteNpy(entry, tensor);
-                    }
-                }
-                file.Flush(flushToDisk: true);
+                using Stream entry = zip.CreateEntry(tensor.Name + ".npy", CompressionLevel.Fastest).Open();
+                WriteNpy(entry, tensor);
             }
-            File.Move(temporary, full, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
+        }, createFolder: false);
     }
 
     /// <summary>Writes one tensor in the <c>.npy</c> format 1.0.</summary>
