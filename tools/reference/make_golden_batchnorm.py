@@ -54,8 +54,27 @@ CASES = [
     ("BatchNorm2d", (2, 7, 3, 5), False, False, True, 0.1, 1e-5, 0.0, 1.0),
 ]
 
+# Issue 17: training mode on channels whose mean is far from zero compared with their spread (after a
+# ReLU, raw pixels). The offset is per channel, ±offset·(1 + c/4) alternating in sign; the input is
+# offset + spread·N(0, 1). Appended after CASES so that the earlier cases keep their random draws.
+# (kind, input shape, affine, momentum, eps, offset, spread)
+OFFSET_CASES = [
+    ("BatchNorm1d", (2, 6, 7), False, 0.1, 1e-5, 30.0, 0.01),
+    ("BatchNorm1d", (4, 5), True, 1.0, 1e-7, 2.0, 0.1),
+    ("BatchNorm1d", (3, 4), True, 0.0, 1e-3, 30.0, 1.0),
+    ("BatchNorm1d", (1, 3, 9), True, 0.1, 0.1, 2.0, 0.01),
+    ("BatchNorm1d", (2, 5, 3), False, 1.0, 1e-5, 30.0, 0.1),
+    ("BatchNorm1d", (3, 2, 4), True, 0.0, 1e-7, 0.0, 0.01),
+    ("BatchNorm2d", (1, 4, 6, 2), True, 0.1, 1e-5, 30.0, 0.01),
+    ("BatchNorm2d", (3, 3, 5, 5), True, 1.0, 1e-3, 2.0, 0.01),
+    ("BatchNorm2d", (2, 4, 3, 3), False, 0.0, 1e-7, 30.0, 0.1),
+    ("BatchNorm2d", (4, 2, 2, 3), True, 0.1, 0.1, 30.0, 1.0),
+    ("BatchNorm2d", (2, 3, 2, 2), False, 1.0, 1e-5, 2.0, 1.0),
+    ("BatchNorm2d", (1, 5, 3, 4), True, 0.0, 1e-5, 0.0, 0.1),
+]
 
-def batch_norm_case(w, index, kind, shape, training, affine, track, momentum, eps, offset, scale):
+
+def batch_norm_case(w, index, kind, shape, training, affine, track, momentum, eps, offset, scale, per_channel=False):
     module = {"BatchNorm1d": nn.BatchNorm1d, "BatchNorm2d": nn.BatchNorm2d}[kind](
         shape[1], eps=eps, momentum=momentum, affine=affine, track_running_stats=track).double()
     c = shape[1]
@@ -72,6 +91,10 @@ def batch_norm_case(w, index, kind, shape, training, affine, track, momentum, ep
             tensors["running_var_before"] = module.running_var.clone()
             tensors["num_batches_tracked_before"] = module.num_batches_tracked.reshape(1).to(torch.float64)
     module.train(training)
+    if per_channel:
+        view = [1, c] + [1] * (len(shape) - 2)
+        signs = torch.tensor([1.0 if k % 2 == 0 else -1.0 for k in range(c)])
+        offset = (offset * (1 + torch.arange(c) / 4.0) * signs).reshape(view)
     x = (mg.randn(*shape) * scale + offset).to(torch.float32).to(torch.float64).requires_grad_(True)
     y = module(x)
     g = mg.randn(*y.shape)
@@ -89,9 +112,10 @@ def batch_norm_case(w, index, kind, shape, training, affine, track, momentum, ep
         tensors["grad_weight"] = module.weight.grad
         tensors["grad_bias"] = module.bias.grad
     options = {"num_features": c, "eps": eps, "momentum": momentum, "affine": affine,
-               "track_running_stats": track, "training": training}
+               "track_running_stats": track, "training": training, "offset_case": per_channel}
     mode = "train" if training else "eval"
-    w.add(f"{kind.lower()}_{index}_{mode}", kind, options, tensors)
+    name = f"{kind.lower()}_{index}_{mode}" + ("_offset" if per_channel else "")
+    w.add(name, kind, options, tensors)
 
 
 def main():
@@ -100,6 +124,8 @@ def main():
     w = mg.Writer()
     for index, case in enumerate(CASES):
         batch_norm_case(w, index, *case)
+    for index, (kind, shape, affine, momentum, eps, offset, spread) in enumerate(OFFSET_CASES, start=len(CASES)):
+        batch_norm_case(w, index, kind, shape, True, affine, True, momentum, eps, offset, spread, per_channel=True)
     w.save(OUT)
     print(f"wrote {len(w.cases)} cases to {os.path.normpath(OUT)} ({os.path.getsize(OUT)} bytes), torch {torch.__version__}")
 

@@ -7,19 +7,20 @@ namespace Convolve.Kernels;
 /// Per-channel batch normalisation over an input viewed as <c>[N, C, S]</c>, where <c>S</c> is the
 /// product of the spatial sizes (1 for <c>[N, C]</c>). The channels are split over the threads
 /// (<see cref="Parallelism"/>): each channel is reduced by one thread, over n, then s, so the result
-/// does not depend on the thread count. A row of S values is summed in float vector lanes, the lanes
-/// are added in a fixed order, and the rows are summed in double (PyTorch's CPU kernel sums in
-/// double throughout; the lane partials keep the error near float rounding of S/Lanes terms).
-/// The per-element maps run in float with the per-channel constants rounded once; the mean is
-/// carried as two floats (high + low part), so <c>x − mean</c> stays accurate when the mean is large
-/// compared with the spread (the high part cancels exactly, Sterbenz's lemma).
+/// does not depend on the thread count. Every reduction (the mean, the centred sum of squares, Σg and
+/// Σg·(x − mean)) accumulates in double vector lanes fed from the float data (<see cref="WideSums"/>),
+/// as PyTorch's CPU kernel accumulates in double: summing in float lanes lost digits of x − mean on
+/// channels whose mean is far from zero compared with their spread (issue 17). The per-element maps
+/// run in float with the per-channel constants rounded once; the mean is carried as two floats
+/// (high + low part), so <c>x − mean</c> stays accurate when the mean is large compared with the
+/// spread (the high part cancels exactly, Sterbenz's lemma).
 /// </summary>
 public static unsafe class BatchNormKernel
 {
     /// <summary>
-    /// The mean and the biased variance (divided by <c>M = N·S</c>) of each channel, in two passes:
-    /// the squared deviations from the mean do not cancel the way <c>E[x²] − E[x]²</c> does
-    /// when the mean is large compared with the spread. <c>M</c> must be positive.
+    /// The mean and the biased variance (divided by <c>M = N·S</c>) of each channel, in two passes
+    /// accumulated in double: the squared deviations from the mean do not cancel the way
+    /// <c>E[x²] − E[x]²</c> does when the mean is large compared with the spread. <c>M</c> must be positive.
     /// </summary>
     public static void MeanVariance(ReadOnlySpan<float> input, int n, int c, int s, Span<double> mean, Span<double> variance)
     {
@@ -58,13 +59,12 @@ public static unsafe class BatchNormKernel
         Check(input.Length, n, c, s, mean.Length, sumGrad.Length);
         Check(gradOutput.Length, n, c, s, sumGradCentered.Length, c);
         CheckMask(reluOutput, input.Length);
-        float[] means = Constants(c, mean, default, default, default);
-        fixed (float* x = input, g = gradOutput, k = means, mask = reluOutput)
-        fixed (double* sums = sumGrad, centered = sumGradCentered)
+        fixed (float* x = input, g = gradOutput, mask = reluOutput)
+        fixed (double* means = mean, sums = sumGrad, centered = sumGradCentered)
         {
-            var (px, pg, pk, pm, ps, pc) = ((nint)x, (nint)g, (nint)k, (nint)mask, (nint)sums, (nint)centered);
+            var (px, pg, pk, pm, ps, pc) = ((nint)x, (nint)g, (nint)means, (nint)mask, (nint)sums, (nint)centered);
             ForEachChannel(n, c, s, 2, (first, end) =>
-                Run(Simd.Level, new Job(JobKind.GradientSums, (float*)px, (float*)pg, null, (float*)pk, (float*)pm, n, c, s, first, end), (double*)ps, (double*)pc));
+                Run(Simd.Level, new Job(JobKind.GradientSums, (float*)px, (float*)pg, null, null, (float*)pm, n, c, s, first, end, (double*)pk), (double*)ps, (double*)pc));
         }
     }
 
@@ -101,13 +101,15 @@ public static unsafe class BatchNormKernel
     /// <summary>
     /// One thread's share: channels [First, End) of an [N, C, S] input <see cref="A"/>, with the
     /// output gradient <see cref="B"/>, the per-element result <see cref="Target"/> and the per-channel
-    /// constants <see cref="Constants"/> (<c>[C][5]</c>) where the kind uses them, and the folded
-    /// ReLU's output <see cref="Mask"/> (null for none) that gates the gradient.
+    /// constants <see cref="Constants"/> (<c>[C][5]</c>) where the kind uses them, the folded
+    /// ReLU's output <see cref="Mask"/> (null for none) that gates the gradient, and the per-channel
+    /// mean in double <see cref="Mean"/> for the gradient sums.
     /// </summary>
-    private readonly struct Job(JobKind kind, float* a, float* b, float* target, float* constants, float* mask, int n, int c, int s, int first, int end)
+    private readonly struct Job(JobKind kind, float* a, float* b, float* target, float* constants, float* mask, int n, int c, int s, int first, int end, double* mean = null)
     {
         public readonly JobKind Kind = kind;
         public readonly float* A = a, B = b, Target = target, Constants = constants, Mask = mask;
+        public readonly double* Mean = mean;
         public readonly int N = n, C = c, S = s, First = first, End = end;
     }
 
@@ -139,33 +141,35 @@ public static unsafe class BatchNormKernel
         switch (level)
         {
             case SimdLevel.Vector512:
-                Run<SimdOps512, Vector512<float>>(job, first, second);
+                Run<SimdOps512, Vector512<float>, WideOps512, Vector512<double>>(job, first, second);
                 break;
             case SimdLevel.Vector256:
-                Run<SimdOps256, Vector256<float>>(job, first, second);
+                Run<SimdOps256, Vector256<float>, WideOps256, Vector256<double>>(job, first, second);
                 break;
             case SimdLevel.Vector128:
-                Run<SimdOps128, Vector128<float>>(job, first, second);
+                Run<SimdOps128, Vector128<float>, WideOps128, Vector128<double>>(job, first, second);
                 break;
             default:
-                Run<SimdOpsScalar, float>(job, first, second);
+                Run<SimdOpsScalar, float, WideOpsScalar, double>(job, first, second);
                 break;
         }
     }
 
-    private static void Run<TOps, TVector>(Job job, double* first, double* second)
+    private static void Run<TOps, TVector, TW, TWide>(Job job, double* first, double* second)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
+        where TW : struct, IWideOps<TWide>
+        where TWide : unmanaged
     {
         for (int ch = job.First; ch < job.End; ch++)
         {
             switch (job.Kind)
             {
                 case JobKind.MeanVariance:
-                    MeanVarianceOf<TOps, TVector>(job, ch, first, second);
+                    MeanVarianceOf<TW, TWide>(job, ch, first, second);
                     break;
                 case JobKind.GradientSums:
-                    GradientSumsOf<TOps, TVector>(job, ch, first, second);
+                    GradientSumsOf<TW, TWide>(job, ch, first, second);
                     break;
                 default:
                     MapChannel<TOps, TVector>(job, ch, job.Constants + (ch * PerChannel));
@@ -175,102 +179,39 @@ public static unsafe class BatchNormKernel
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void MeanVarianceOf<TOps, TVector>(Job job, int ch, double* mean, double* variance)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
+    private static void MeanVarianceOf<TW, TWide>(Job job, int ch, double* mean, double* variance)
+        where TW : struct, IWideOps<TWide>
+        where TWide : unmanaged
     {
         double sum = 0, count = (double)job.N * job.S;
         for (int i = 0; i < job.N; i++)
         {
-            sum += ChannelMaps.RowSum<TOps, TVector>(job.A + ((((long)i * job.C) + ch) * job.S), job.S);
+            sum += WideSums.Sum<TW, TWide>(job.A + ((((long)i * job.C) + ch) * job.S), job.S);
         }
         mean[ch] = sum / count;
-        float high = (float)mean[ch], low = (float)(mean[ch] - high);
         double squares = 0;
         for (int i = 0; i < job.N; i++)
         {
-            float* x = job.A + ((((long)i * job.C) + ch) * job.S);
-            squares += CenteredSum<TOps, TVector>(x, null, job.S, high, low);
+            squares += WideSums.CenteredSquares<TW, TWide>(job.A + ((((long)i * job.C) + ch) * job.S), job.S, mean[ch]);
         }
         variance[ch] = squares / count;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GradientSumsOf<TOps, TVector>(Job job, int ch, double* sumGrad, double* sumGradCentered)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
+    private static void GradientSumsOf<TW, TWide>(Job job, int ch, double* sumGrad, double* sumGradCentered)
+        where TW : struct, IWideOps<TWide>
+        where TWide : unmanaged
     {
-        double sum = 0, centered = 0;
-        float high = job.Constants[ch * PerChannel], low = job.Constants[(ch * PerChannel) + 1];
+        double sum = 0, centered = 0, mean = job.Mean[ch];
         for (int i = 0; i < job.N; i++)
         {
             long start = (((long)i * job.C) + ch) * job.S;
-            if (job.Mask is null)
-            {
-                sum += ChannelMaps.RowSum<TOps, TVector>(job.B + start, job.S);
-                centered += CenteredSum<TOps, TVector>(job.A + start, job.B + start, job.S, high, low);
-            }
-            else
-            {
-                var (rowSum, rowCentered) = MaskedSums<TOps, TVector>(job.A + start, job.B + start, job.Mask + start, job.S, high, low);
-                sum += rowSum;
-                centered += rowCentered;
-            }
+            var (rowSum, rowCentered) = WideSums.GradientSums<TW, TWide>(job.A + start, job.B + start, job.Mask is null ? null : job.Mask + start, job.S, mean);
+            sum += rowSum;
+            centered += rowCentered;
         }
         sumGrad[ch] = sum;
         sumGradCentered[ch] = centered;
-    }
-
-    /// <summary>
-    /// <c>Σ d·b</c> with <c>d = (a − high) − low</c>, or <c>Σ d²</c> when <paramref name="b"/> is null:
-    /// lane partials in float, the lanes added in a fixed order.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float CenteredSum<TOps, TVector>(float* a, float* b, int s, float high, float low)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        int lanes = TOps.Lanes, i = 0;
-        TVector acc = default, vHigh = TOps.Create(high), vLow = TOps.Create(low);
-        for (; i <= s - lanes; i += lanes)
-        {
-            TVector d = TOps.Subtract(TOps.Subtract(TOps.Load(a + i), vHigh), vLow);
-            acc = TOps.MultiplyAdd(d, b is null ? d : TOps.Load(b + i), acc);
-        }
-        float sum = TOps.Sum(acc);
-        for (; i < s; i++)
-        {
-            float d = a[i] - high - low;
-            sum += d * (b is null ? d : b[i]);
-        }
-        return sum;
-    }
-
-    /// <summary>
-    /// <c>Σ g'</c> and <c>Σ g'·((a − high) − low)</c> with <c>g' = g</c> where the mask is positive, else 0:
-    /// lane partials in float, the lanes added in a fixed order.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (float Sum, float Centered) MaskedSums<TOps, TVector>(float* a, float* g, float* mask, int s, float high, float low)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        int lanes = TOps.Lanes, i = 0;
-        TVector sums = default, centered = default, vHigh = TOps.Create(high), vLow = TOps.Create(low);
-        for (; i <= s - lanes; i += lanes)
-        {
-            TVector gated = TOps.WherePositive(TOps.Load(g + i), TOps.Load(mask + i));
-            sums = TOps.Add(sums, gated);
-            centered = TOps.MultiplyAdd(TOps.Subtract(TOps.Subtract(TOps.Load(a + i), vHigh), vLow), gated, centered);
-        }
-        float sum = TOps.Sum(sums), centeredSum = TOps.Sum(centered);
-        for (; i < s; i++)
-        {
-            float gated = mask[i] > 0f ? g[i] : 0f;
-            sum += gated;
-            centeredSum += (a[i] - high - low) * gated;
-        }
-        return (sum, centeredSum);
     }
 
     /// <summary>

@@ -7,8 +7,9 @@ namespace Convolve.Kernels;
 /// Per-channel sums and adds over a tensor viewed as <c>[N, C, S]</c> (a convolution's bias and
 /// its gradient), vectorised and split over the channels on all threads (<see cref="Parallelism"/>):
 /// each channel is handled by one thread in a fixed order, so the sums do not depend on the thread
-/// count. A row of S values is summed in float vector lanes, the lanes are added in a fixed order,
-/// and the rows are summed in double.
+/// count. A row of S values is summed in double vector lanes (<see cref="WideSums"/>: a bias gradient
+/// whose terms cancel keeps its digits), the lanes are added in a fixed order, and the rows are summed
+/// in double.
 /// </summary>
 public static unsafe class ChannelMaps
 {
@@ -91,31 +92,11 @@ public static unsafe class ChannelMaps
             float* row = data + ((((long)i * c) + ch) * s);
             sum += level switch
             {
-                SimdLevel.Vector512 => RowSum<SimdOps512, Vector512<float>>(row, s),
-                SimdLevel.Vector256 => RowSum<SimdOps256, Vector256<float>>(row, s),
-                SimdLevel.Vector128 => RowSum<SimdOps128, Vector128<float>>(row, s),
-                _ => RowSum<SimdOpsScalar, float>(row, s),
+                SimdLevel.Vector512 => WideSums.Sum<WideOps512, Vector512<double>>(row, s),
+                SimdLevel.Vector256 => WideSums.Sum<WideOps256, Vector256<double>>(row, s),
+                SimdLevel.Vector128 => WideSums.Sum<WideOps128, Vector128<double>>(row, s),
+                _ => WideSums.Sum<WideOpsScalar, double>(row, s),
             };
-        }
-        return sum;
-    }
-
-    /// <summary><c>Σ a</c>: lane partials in float, the lanes added in a fixed order.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static float RowSum<TOps, TVector>(float* a, int s)
-        where TOps : struct, ISimdOps<TVector>
-        where TVector : unmanaged
-    {
-        int lanes = TOps.Lanes, i = 0;
-        TVector acc = default;
-        for (; i <= s - lanes; i += lanes)
-        {
-            acc = TOps.Add(acc, TOps.Load(a + i));
-        }
-        float sum = TOps.Sum(acc);
-        for (; i < s; i++)
-        {
-            sum += a[i];
         }
         return sum;
     }
