@@ -51,6 +51,7 @@ def layer_set():
         ("AvgPool2d(2) 32x28x28", nn.AvgPool2d(2), (n, 32, 28, 28)),
         ("LPPool2d(2,2) 32x28x28", nn.LPPool2d(2, 2), (n, 32, 28, 28)),
         ("Linear(3136,128)", nn.Linear(3136, 128), (n, 3136)),
+        ("BatchNorm2d(32) 32x28x28", nn.BatchNorm2d(32), (n, 32, 28, 28)),
     ]
 
 
@@ -72,8 +73,10 @@ def row(kind, name, stats, unit):
 def bench_layers(runs):
     for name, module, shape in layer_set():
         x = torch.rand(*shape) + 0.1  # positive: LPPool's square root needs positive sums
+        module.eval()  # as our forward row: evaluation mode (BatchNorm with running statistics)
         with torch.no_grad():
             row("forward", name, timed(lambda: module(x), runs), "ms")
+        module.train()
         xg = x.clone().requires_grad_(True)
         grad = torch.randn_like(module(x))
 

@@ -24,6 +24,8 @@ internal static class LayerBench
         ("AvgPool2d(2) 32x28x28", () => new AvgPool2d(2), [Batch, 32, 28, 28]),
         ("LPPool2d(2,2) 32x28x28", () => new LPPool2d(2, 2), [Batch, 32, 28, 28]),
         ("Linear(3136,128)", () => new Linear(3136, 128), [Batch, 3136]),
+        // Issue 17: the batch statistics and the backward's sums accumulate in double (the input is positive, mean 0.6).
+        ("BatchNorm2d(32) 32x28x28", () => new BatchNorm2d(32), [Batch, 32, 28, 28]),
     ];
 
     public static void Run(TextWriter output, Benchmark benchmark, IEnumerable<string>? only)
