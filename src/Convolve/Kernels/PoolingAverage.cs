@@ -107,26 +107,17 @@ public static class PoolingAverage
         : (d.End - d.First) * (h.End - h.First) * (w.End - w.First);
 
     /// <summary>The window's sum divided by <paramref name="divisor"/>: in float for up to four taps, else in double.</summary>
+    private static float Average(ReadOnlySpan<float> input, in Window3 window, Extent d, Extent h, Extent w, float divisor) =>
+        (d.End - d.First) * (h.End - h.First) * (w.End - w.First) <= 4
+            ? Sum<float>(input, window, d, h, w) / divisor
+            : (float)(Sum<double>(input, window, d, h, w) / divisor);
+
+    /// <summary>The sum of the window's taps from zero in row-major order, accumulated in <typeparamref name="T"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Average(ReadOnlySpan<float> input, in Window3 window, Extent d, Extent h, Extent w, float divisor)
+    private static T Sum<T>(ReadOnlySpan<float> input, in Window3 window, Extent d, Extent h, Extent w)
+        where T : struct, System.Numerics.IFloatingPoint<T>
     {
-        if ((d.End - d.First) * (h.End - h.First) * (w.End - w.First) <= 4)
-        {
-            float small = 0f;
-            for (int z = d.First; z < d.End; z++)
-            {
-                for (int y = h.First; y < h.End; y++)
-                {
-                    ReadOnlySpan<float> row = input.Slice((z * window.InH + y) * window.InW + w.First, w.End - w.First);
-                    for (int x = 0; x < row.Length; x++)
-                    {
-                        small += row[x];
-                    }
-                }
-            }
-            return small / divisor;
-        }
-        double sum = 0;
+        T sum = T.Zero;
         for (int z = d.First; z < d.End; z++)
         {
             for (int y = h.First; y < h.End; y++)
@@ -134,11 +125,11 @@ public static class PoolingAverage
                 ReadOnlySpan<float> row = input.Slice((z * window.InH + y) * window.InW + w.First, w.End - w.First);
                 for (int x = 0; x < row.Length; x++)
                 {
-                    sum += row[x];
+                    sum += T.CreateTruncating(row[x]);
                 }
             }
         }
-        return (float)(sum / divisor);
+        return sum;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
