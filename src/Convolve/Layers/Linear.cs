@@ -108,17 +108,23 @@ public sealed class Linear : Layer
         return cached;
     }
 
+    /// <summary>
+    /// Adds each column's sum into the bias gradient, the column summed in double and added once
+    /// (issue 17: summing into the float gradient row by row loses digits when the terms are large
+    /// compared with their sum).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void AddColumnSums(ReadOnlySpan<float> gradOutput, int rows, Span<float> gradBias)
     {
         int columns = gradBias.Length;
-        for (int r = 0; r < rows; r++)
+        for (int j = 0; j < columns; j++)
         {
-            ReadOnlySpan<float> row = gradOutput.Slice(r * columns, columns);
-            for (int j = 0; j < columns; j++)
+            double sum = 0;
+            for (int r = 0; r < rows; r++)
             {
-                gradBias[j] += row[j];
+                sum += gradOutput[(r * columns) + j];
             }
+            gradBias[j] += (float)sum;
         }
     }
 

@@ -44,6 +44,27 @@ public class OffsetPrecisionSurveyTests(ITestOutputHelper output)
         Assert.True(worst <= 1e-7, $"bias gradient relative error {worst:E2}");
     }
 
+    [Fact]
+    public void Linear_bias_gradient_sums_agree_with_float64()
+    {
+        var linear = new Linear(5, 8);
+        linear.Forward(Tensor.RandomNormal(new Shape(256, 5), 8, 0f, 1f));
+        var gradOutput = Tensor.RandomNormal(new Shape(256, 8), 9, Offset, Spread);
+        linear.Backward(gradOutput);
+        double worst = 0;
+        for (int j = 0; j < 8; j++)
+        {
+            double expected = 0;
+            for (int r = 0; r < 256; r++)
+            {
+                expected += gradOutput.Data[(r * 8) + j];
+            }
+            worst = Math.Max(worst, Math.Abs(linear.Bias!.Grad.Data[j] - expected) / Math.Abs(expected));
+        }
+        output.WriteLine($"linear bias gradient over 256 rows, offset {Offset}, spread {Spread}: worst relative error {worst:E2}");
+        Assert.True(worst <= 1e-7, $"linear bias gradient relative error {worst:E2}");
+    }
+
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
