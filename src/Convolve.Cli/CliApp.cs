@@ -31,7 +31,7 @@ public static class CliApp
         var context = new CliContext(output, error);
         var algorithm = new Option<string?>("--conv-algorithm")
         {
-            Description = "Convolution algorithm of every layer: auto (a rule per layer and shape), im2col, direct or winograd "
+            Description = $"Convolution algorithm of every layer: {ConvolutionAlgorithms.Help} "
                 + $"(default: ${ConvolutionAlgorithms.EnvironmentVariable}, else auto)",
             Recursive = true,
         };
