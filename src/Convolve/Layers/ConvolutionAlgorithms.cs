@@ -77,31 +77,6 @@ public static class ConvolutionAlgorithms
         return $"\"{value}\" is not a convolution algorithm; use {string.Join(", ", Names)}";
     }
 
-    /// <summary>
-    /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> for one pass of a convolution. Where
-    /// <see cref="Choose(int, int, SimdLevel)"/> picks the direct algorithm, Winograd F(2×2, 3×3)
-    /// replaces it on the layers it computes whose output is at least <see cref="MinWinogradSide"/> on
-    /// both sides (measured with bench passes: on 14×14 and 28×28 outputs it beat direct convolution in
-    /// all three passes, on 7×7 it lost — a 7×7 output is 16 tiles of which a quarter is cut by the
-    /// edge, and the transforms then cost more than they save). A convolution with one input channel
-    /// per group (a gray image's first layer) is the one case where the passes differ: its forward pass
-    /// runs direct (each tap is one multiply-add step of a full register tile; measured 0.63 against
-    /// 1.20 ms for Conv2d(1,32,5) on 64 images of 28×28), while its gradients stay im2col (the input
-    /// gradient would fill one lane of sixteen).
-    /// </summary>
-    internal static ConvolutionAlgorithm Choose(in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass)
-    {
-        int inChannels = layout.InputChannels / layout.Groups, outChannels = layout.OutputChannels / layout.Groups;
-        ConvolutionAlgorithm byChannels = Choose(inChannels, outChannels, level);
-        if (byChannels == ConvolutionAlgorithm.Direct && WinogradPlan.Applies(layout)
-            && layout.Window.OutH >= MinWinogradSide && layout.Window.OutW >= MinWinogradSide)
-        {
-            return ConvolutionAlgorithm.Winograd;
-        }
-        bool grayFirstLayer = inChannels == 1 && Choose(outChannels, outChannels, level) == ConvolutionAlgorithm.Direct;
-        return pass == ConvolutionPass.Forward && grayFirstLayer ? ConvolutionAlgorithm.Direct : byChannels;
-    }
-
     /// <summary>The implementation of <paramref name="algorithm"/> (not <see cref="ConvolutionAlgorithm.Auto"/>).</summary>
     internal static ConvolutionImplementation Find(ConvolutionAlgorithm algorithm) =>
         Implementations.FirstOrDefault(i => i.Algorithm == algorithm)
@@ -136,11 +111,6 @@ public static class ConvolutionAlgorithms
     /// <summary>
     /// The rule for a convolution of <paramref name="inChannels"/> → <paramref name="outChannels"/> channels per group.
     /// </summary>
-    public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level)
-    {
-        int lanes = level switch { SimdLevel.Vector512 => 16, SimdLevel.Vector256 => 8, SimdLevel.Vector128 => 4, _ => 1 };
-        return inChannels * 2 >= lanes && outChannels * 2 >= lanes && level != SimdLevel.Scalar
-            ? ConvolutionAlgorithm.Direct
-            : ConvolutionAlgorithm.Im2Col;
-    }
+    public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level) =>
+        FillsLanes(inChannels, level) && FillsLanes(outChannels, level) ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
 }

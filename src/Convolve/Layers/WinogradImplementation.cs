@@ -20,7 +20,7 @@ internal sealed class WinogradImplementation : ConvolutionImplementation
 
     public override ConvolutionAlgorithm Algorithm => ConvolutionAlgorithm.Winograd;
 
-    public override string Summary => "F(2×2, 3×3) for 2-d 3×3 stride-1 layers, others fall back to auto";
+    public override string Summary => "F(2×2, 3×3) for 2-d 3×3 stride-1 layers; other layers run auto's choice";
 
     public override bool Applies(in ConvolutionLayout layout, ConvolutionPass pass) => WinogradPlan.Applies(layout);
 

@@ -7,7 +7,9 @@ namespace Convolve.Tests.Convolution;
 /// <summary>
 /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> as a list of implementations, each saying
 /// whether it applies and its expected cost, makes the choices the fixed rule made, on every SIMD
-/// level, pass and many geometries (1-d to 3-d, strides, dilations, paddings, groups, sizes).
+/// level, pass and many geometries (1-d to 3-d, strides, dilations, paddings, groups, sizes). The
+/// fixed rule is kept here, as it was in ConvolutionAlgorithms.Choose before the list replaced it
+/// (the two were compared while both were in the library, commit b8056a2).
 /// </summary>
 public sealed class ConvolutionChooserTests
 {
@@ -23,7 +25,7 @@ public sealed class ConvolutionChooserTests
                 var byPass = new List<ConvolutionAlgorithm>();
                 foreach (ConvolutionPass pass in Enum.GetValues<ConvolutionPass>())
                 {
-                    ConvolutionAlgorithm expected = ConvolutionAlgorithms.Choose(layout, level, pass);
+                    ConvolutionAlgorithm expected = FixedRule(layout, level, pass);
                     Assert.True(expected == ConvolutionAlgorithms.Cheapest(layout, level, pass).Algorithm, $"{layout}, {level}, {pass}: the fixed rule chose {expected}");
                     byPass.Add(expected);
                     compared++;
@@ -78,6 +80,29 @@ public sealed class ConvolutionChooserTests
         long expected = ConvolutionAlgorithms.Find(runs).WorkspaceBytes(layout, Simd.Level);
         Assert.Equal(expected, Convolve.Diagnostics.ModelSummary.Of(layer, input).Rows[0].WorkspaceBytes);
         Assert.True(expected > 0);
+    }
+
+    /// <summary>
+    /// The fixed rule as it was: direct where the channels per group fill half a vector on both sides,
+    /// Winograd instead where it applies and the output is at least 12 on both sides, and direct for the
+    /// forward pass of one input channel per group when the output channels fill; else im2col.
+    /// </summary>
+    private static ConvolutionAlgorithm FixedRule(in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass)
+    {
+        int inChannels = layout.InputChannels / layout.Groups, outChannels = layout.OutputChannels / layout.Groups;
+        ConvolutionAlgorithm byChannels = ByChannels(inChannels, outChannels, level);
+        if (byChannels == ConvolutionAlgorithm.Direct && WinogradPlan.Applies(layout) && layout.Window.OutH >= 12 && layout.Window.OutW >= 12)
+        {
+            return ConvolutionAlgorithm.Winograd;
+        }
+        bool grayFirstLayer = inChannels == 1 && ByChannels(outChannels, outChannels, level) == ConvolutionAlgorithm.Direct;
+        return pass == ConvolutionPass.Forward && grayFirstLayer ? ConvolutionAlgorithm.Direct : byChannels;
+    }
+
+    private static ConvolutionAlgorithm ByChannels(int inChannels, int outChannels, SimdLevel level)
+    {
+        int lanes = level switch { SimdLevel.Vector512 => 16, SimdLevel.Vector256 => 8, SimdLevel.Vector128 => 4, _ => 1 };
+        return inChannels * 2 >= lanes && outChannels * 2 >= lanes && level != SimdLevel.Scalar ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
     }
 
     /// <summary>Random layouts of valid convolutions: 1-d to 3-d, kernels 1–5, strides 1–3, dilations 1–2, paddings 0–3, groups 1–4, 1–70 channels per group.</summary>
