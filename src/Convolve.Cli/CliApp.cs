@@ -84,7 +84,7 @@ public static class CliApp
             string? problem = ConvolutionAlgorithms.TryParse(option, out ConvolutionAlgorithm chosen);
             if (problem is not null)
             {
-                return $"--conv-algorithm {problem}";
+                return $"--conv-algorithm {problem}{Spelling.Suggestion(option, ConvolutionAlgorithms.Names)}";
             }
             ConvolutionAlgorithms.Default = chosen;
             return null;

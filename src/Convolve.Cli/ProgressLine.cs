@@ -26,14 +26,16 @@ internal static class ProgressLine
         string epoch = Invariant($"epoch {progress.Epoch + 1}/{progress.Epochs}");
         double done = progress.StepsPerEpoch == 0 ? 1 : Math.Clamp((double)progress.StepInEpoch / progress.StepsPerEpoch, 0, 1);
         string percent = Invariant($"{done * 100,3:F0}%");
-        // The optional fields in order of importance, each with its place on the line (0 before the bar).
+        // The optional fields in order of importance, each with its place on the line (0 before the bar),
+        // padded to a width that does not change from step to step, so the bar keeps its length.
+        string steps = Invariant($"{progress.StepsPerEpoch}");
         (string Text, int Place)[] optional =
         [
-            (Invariant($"loss {progress.MeanLoss:F4}"), 1),
-            (Invariant($"acc {progress.Accuracy * 100:F2} %"), 2),
+            (Invariant($"loss {progress.MeanLoss,7:F4}"), 1),
+            (Invariant($"acc {progress.Accuracy * 100,6:F2} %"), 2),
             (Invariant($"ETA {progress.EpochRemaining:mm\\:ss}"), 4),
-            (Invariant($"{progress.ImagesPerSecond:N0} img/s"), 3),
-            (Invariant($"step {progress.StepInEpoch}/{progress.StepsPerEpoch}"), 0),
+            (Invariant($"{progress.ImagesPerSecond,7:N0} img/s"), 3),
+            (Invariant($"step {progress.StepInEpoch.ToString(CultureInfo.InvariantCulture).PadLeft(steps.Length)}/{steps}"), 0),
         ];
         int used = epoch.Length + 1 + MinBar + 1 + percent.Length;
         var shown = new List<(string Text, int Place)>();

@@ -46,14 +46,25 @@ public sealed partial class ProgressLineTests
     }
 
     [Fact]
+    public void The_bar_keeps_its_length_from_step_to_step_of_an_epoch()
+    {
+        for (int width = ProgressLine.MinWidth; width <= 200; width += 7)
+        {
+            int[] bars = [.. Enumerable.Range(1, 79).Select(step => Layout().Match(ProgressLine.Format(
+                Progress(0, 2, step, 79, 2.3 / step, step / 100.0, step * 37.0, TimeSpan.FromSeconds(79 - step)), width)).Groups["bar"].Value.Length)];
+            Assert.True(bars.Distinct().Count() == 1, $"width {width}: bar lengths {string.Join(", ", bars.Distinct())}");
+        }
+    }
+
+    [Fact]
     public void Fields_appear_by_importance_as_the_terminal_widens()
     {
         TrainingProgress progress = Cases[1];
         string narrow = ProgressLine.Format(progress, 40), wide = ProgressLine.Format(progress, 200);
-        Assert.StartsWith("epoch 2/2 #####------  51%", narrow, StringComparison.Ordinal);
-        Assert.Contains("loss 0.4748", narrow, StringComparison.Ordinal);
+        Assert.StartsWith("epoch 2/2 #####-----  51%", narrow, StringComparison.Ordinal);
+        Assert.Contains("loss  0.4748", narrow, StringComparison.Ordinal);
         Assert.DoesNotContain("img/s", narrow, StringComparison.Ordinal);
-        foreach (string field in (string[])["step 40/79", "loss 0.4748", "acc 82.24 %", "2,712 img/s", "ETA 00:02"])
+        foreach (string field in (string[])["step 40/79", "loss  0.4748", "acc  82.24 %", "  2,712 img/s", "ETA 00:02"])
         {
             Assert.Contains(field, wide, StringComparison.Ordinal);
         }
@@ -99,7 +110,7 @@ public sealed partial class ProgressLineTests
     private static TrainingProgress Progress(int epoch, int epochs, int step, int steps, double loss, double accuracy, double rate, TimeSpan remaining) =>
         new(epoch, epochs, step, steps, step, loss, loss, accuracy, rate, remaining, 0.05, 1.0);
 
-    [GeneratedRegex(@"^(?<epoch>epoch \d+/\d+)( step \d+/\d+)? (?<bar>[#-]+) +(?<percent>\d+)%")]
+    [GeneratedRegex(@"^(?<epoch>epoch \d+/\d+)( step +\d+/\d+)? (?<bar>[#-]+) +(?<percent>\d+)%")]
     private static partial Regex Layout();
 
     [GeneratedRegex(@"\u001b(\[[0-9;?]*[A-Za-z]|[=>])")]
