@@ -61,7 +61,7 @@ internal static class LayerBench
         {
             yield break;
         }
-        foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd })
+        foreach (ConvolutionAlgorithm algorithm in ConvolutionAlgorithms.Implementations.Select(i => i.Algorithm))
         {
             convolution.Algorithm = algorithm;
             if (convolution.AlgorithmFor(input) == algorithm)

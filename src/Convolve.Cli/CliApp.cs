@@ -31,7 +31,7 @@ public static class CliApp
         var context = new CliContext(output, error);
         var algorithm = new Option<string?>("--conv-algorithm")
         {
-            Description = "Convolution algorithm of every layer: auto (a rule per layer and shape), im2col, direct or winograd "
+            Description = $"Convolution algorithm of every layer: {ConvolutionAlgorithms.Help} "
                 + $"(default: ${ConvolutionAlgorithms.EnvironmentVariable}, else auto)",
             Recursive = true,
         };
@@ -40,9 +40,7 @@ public static class CliApp
         ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
-            string command = string.Join(" ", CommandPath(parsed.CommandResult).Select(c => c == root ? "convolve" : c.Name));
-            string messages = string.Join(" ", parsed.Errors.Select(e => CliErrors.DescribeParseError(e.Message).TrimEnd('.') + ".").Distinct().Reverse());
-            error.WriteLine($"convolve: {messages} See '{command} --help'.");
+            error.WriteLine($"convolve: {ParseErrors.Describe(parsed, root)}");
             return UserError;
         }
         if (ChooseAlgorithm(parsed.GetValue(algorithm)) is string problem)
@@ -54,6 +52,11 @@ public static class CliApp
         {
             CliEnvironment.Validate();
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (RunInterruptedException interrupted)
+        {
+            error.WriteLine($"convolve: {interrupted.Message}");
+            return TrainingInterruption.ExitCode;
         }
         catch (Exception ex) when (CliErrors.IsUserError(ex))
         {
@@ -81,7 +84,7 @@ public static class CliApp
             string? problem = ConvolutionAlgorithms.TryParse(option, out ConvolutionAlgorithm chosen);
             if (problem is not null)
             {
-                return $"--conv-algorithm {problem}";
+                return $"--conv-algorithm {problem}{Spelling.Suggestion(option, ConvolutionAlgorithms.Names)}";
             }
             ConvolutionAlgorithms.Default = chosen;
             return null;
@@ -90,20 +93,6 @@ public static class CliApp
         return string.IsNullOrWhiteSpace(variable) || ConvolutionAlgorithms.TryParse(variable, out _) is not string invalid
             ? null
             : $"{ConvolutionAlgorithms.EnvironmentVariable}={invalid}";
-    }
-
-    /// <summary>The command and its parents, outermost first (<c>convolve visualize deconv</c>).</summary>
-    private static List<Command> CommandPath(System.CommandLine.Parsing.CommandResult result)
-    {
-        var path = new List<Command>();
-        for (System.CommandLine.Parsing.SymbolResult? at = result; at is not null; at = at.Parent)
-        {
-            if (at is System.CommandLine.Parsing.CommandResult command)
-            {
-                path.Insert(0, command.Command);
-            }
-        }
-        return path;
     }
 
     private static RootCommand BuildRoot(CliContext context)

@@ -67,6 +67,28 @@ internal static class CliOptions
         return option;
     }
 
+    /// <summary>
+    /// Accepts only <paramref name="values"/> (listed in help as <c>&lt;a|b&gt;</c>); anything else is one
+    /// error naming the option, every value and the nearest spelling:
+    /// <c>--model must be one of lenet5, fashion-cnn, … but got 'resnet-huge'; did you mean resnet-small?</c>
+    /// </summary>
+    public static void AcceptOnly(Option<string> option, params string[] values)
+    {
+        ArgumentNullException.ThrowIfNull(option);
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            foreach (Token token in result.Tokens)
+            {
+                if (!values.Contains(token.Value, StringComparer.Ordinal))
+                {
+                    result.AddError($"{option.Name} must be one of {string.Join(", ", values)} but got '{token.Value}'{Spelling.Suggestion(token.Value, values)}");
+                    return;
+                }
+            }
+        });
+    }
+
     private static int? ParseInteger(ArgumentResult result, string name, int min, int max)
     {
         string? text = Single(result);

@@ -24,7 +24,7 @@ internal sealed record ImageChoice(Tensor Input, Tensor Picture, int Label, stri
 
         public void AddTo(Command command)
         {
-            set.AcceptOnlyFromAmong("test", "train");
+            CliOptions.AcceptOnly(set, "test", "train");
             foreach (Option option in (Option[])[image, index, set, data, invert])
             {
                 command.Options.Add(option);

@@ -24,7 +24,7 @@ if [ -z "$run" ]; then
   run="$work/run"
   "${cli[@]}" train --model lenet5 --data data/fashion-mnist-sample --epochs 2 --limit 1000 --threads 2 --output "$run" > "$work/train.log"
 fi
-"${cli[@]}" report "$run" > "$work/report.log"
+"${cli[@]}" report "$run" --overwrite > "$work/report.log"   # train wrote one already
 screenshot=${2:-$work/report.png}
 page="file://$(cd "$run" && pwd)/report.html"
 # A fresh profile, and no background networking: the machine's network is closed.

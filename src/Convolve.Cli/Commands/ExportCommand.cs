@@ -14,7 +14,7 @@ internal static class ExportCommand
     {
         var file = new Argument<string>("model") { Description = "A Convolve checkpoint (.safetensors)" };
         var format = new Option<string>("--format") { Description = "Output format: npz (the tensors) or onnx (the model, opset 17)", DefaultValueFactory = _ => "npz" };
-        format.AcceptOnlyFromAmong("npz", "onnx");
+        CliOptions.AcceptOnly(format, "npz", "onnx");
         var output = new Option<string?>("--output", "-o") { Description = "Output file (default: the model's name with .npz or .onnx)" };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the output file if it exists (otherwise refused)" };
         var inputShape = new Option<string?>("--input-shape") { Description = "onnx: the shape of one input, e.g. 1x28x28 (default: as recorded by 'convolve train')" };

@@ -22,7 +22,7 @@ internal static class PredictCommand
         };
         var index = CliOptions.OptionalInteger("--index", "Which image of the set (0-based; default 0), when no picture is given", min: 0, alias: "-i");
         var set = new Option<string>("--set") { Description = "test or train", DefaultValueFactory = _ => "test" };
-        set.AcceptOnlyFromAmong("test", "train");
+        CliOptions.AcceptOnly(set, "test", "train");
         var top = CliOptions.Integer("--top", "How many classes to list", 3, min: 1, max: 10, alias: "-k");
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
         var invert = new Option<bool>("--invert") { Description = "Use 1 − x for a picture: dark objects on a light ground, for a model trained on light objects on black (Fashion-MNIST, MNIST)" };

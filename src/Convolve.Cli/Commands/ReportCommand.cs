@@ -11,9 +11,10 @@ internal static class ReportCommand
         var run = new Argument<DirectoryInfo>("run") { Description = "A run folder written by convolve train (history.json, best.safetensors)" };
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: the run's, then as convolve train finds them)" };
         var output = new Option<string?>("--output", "-o") { Description = "Folder for report.html and curves.png (default: the run folder)" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a report.html or curves.png already in the output folder (otherwise refused; convolve train writes both into the run folder)" };
         var command = new Command("report", "Rebuild a training run's report.html (curves, per-class accuracy, confusion matrix, most confidently wrong images, filters, recipe, timing) and curves.png.")
         {
-            run, data, output,
+            run, data, output, overwrite,
         };
         command.SetAction(parsed =>
         {
@@ -27,9 +28,21 @@ internal static class ReportCommand
             {
                 OutputFiles.RequireFolder(target, "--output");
             }
+            RequireNoReport(target ?? folder.FullName, target is null ? "the run folder" : "--output", parsed.GetValue(overwrite));
             TrainingReport.Build(folder.FullName, parsed.GetValue(data), null, target, context.Output).Commit(context.Output);
             return CliApp.Success;
         });
         return command;
+    }
+
+    /// <summary>Refuses to replace a report already in <paramref name="folder"/> unless <paramref name="overwrite"/>.</summary>
+    private static void RequireNoReport(string folder, string option, bool overwrite)
+    {
+        string[] existing = [.. new[] { TrainingReport.HtmlName, TrainingReport.CurvesName }.Where(name => File.Exists(Path.Combine(folder, name)))];
+        if (existing.Length > 0 && !overwrite)
+        {
+            throw new UserErrorException(
+                $"{option} {CliPaths.Shown(folder)} already holds {string.Join(" and ", existing)}; pass --overwrite to replace {(existing.Length == 1 ? "it" : "them")}, or choose another --output");
+        }
     }
 }

@@ -23,7 +23,7 @@ internal static class SummaryCommand
             bool zoo = ModelZoo.Names.Contains(name.ToLowerInvariant()) && !File.Exists(name);
             if (!zoo && !File.Exists(name) && !Directory.Exists(name))
             {
-                throw new UserErrorException($"model {name} is neither a zoo model ({string.Join(", ", ModelZoo.Names)}) nor an existing file");
+                throw new UserErrorException($"model {name} is neither a zoo model ({string.Join(", ", ModelZoo.Names)}) nor an existing file{Spelling.Suggestion(name, ModelZoo.Names)}");
             }
             Layer network = zoo
                 ? ModelZoo.Create(name, item[0], imageSize: item[^1], random: new RandomSource(0))

@@ -73,10 +73,11 @@ internal static class TrainCommand
         var trainer = new Trainer(model, optimizer, new CrossEntropyLoss(), options with { Workers = workers });
         context.Output.WriteLine($"model: {recipe.Model}, {model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size):N0} parameters; {train.Count:N0} training and {test.Count:N0} test images; {recipe.Optimizer} lr {recipe.LearningRate}, {recipe.Schedule} schedule; {Parallelism.MaxThreads} thread{(Parallelism.MaxThreads == 1 ? "" : "s")}, SIMD {Simd.Level}");
         ShardedTraining.Announce(context.Output, workers, distributed, recipe.BatchSize);
+        using var interruption = TrainingInterruption.Listen(distributed is null);
         PrepareFolder(context, plan, checkpoints, distributed);
         try
         {
-            TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output));
+            TrainingHistory history = output.Run(() => trainer.Fit(loader, test, output, interruption.Token));
             ShardedTraining.Describe(context.Output, workers, recipe.BatchSize);
             context.Output.WriteLine(Summary(history, plan.Resumed, checkpoints));
             return (test, history.Epochs.Count > 0 ? checkpoints.Directory : null);
@@ -86,11 +87,29 @@ internal static class TrainCommand
             context.Output.WriteLine($"paused after epoch {paused.Epochs} of {recipe.Epochs}; continue with: convolve train --resume {CliPaths.Shown(checkpoints.Directory)}");
             return (test, null);
         }
+        catch (OperationCanceledException) when (interruption.Requested)
+        {
+            plan.Folder.RemoveCreated();
+            throw new RunInterruptedException(Interrupted(plan.Folder));
+        }
         catch when (writes)
         {
             plan.Folder.RemoveCreated();
             throw;
         }
+    }
+
+    /// <summary>What a Ctrl-C left: the run's checkpoints of its last completed epoch, or nothing (the folder it made removed).</summary>
+    private static string Interrupted(RunFolder folder)
+    {
+        string shown = CliPaths.Shown(folder.FullPath);
+        if (folder.HoldsRun)
+        {
+            return $"interrupted; {shown} holds the run as of its last completed epoch: continue it with convolve train --resume {shown}";
+        }
+        return Directory.Exists(folder.FullPath)
+            ? $"interrupted before the first epoch ended: nothing was saved in {shown}"
+            : $"interrupted before the first epoch ended: nothing was saved, and {shown} was removed";
     }
 
     private static TrainerOptions Options(TrainRecipe recipe, DataLoader loader, ITrainingCallback[] callbacks) => new()

@@ -64,9 +64,9 @@ internal sealed class TrainOptions
         {
             command.Options.Add(option);
         }
-        optimizer.AcceptOnlyFromAmong("sgd", "adam", "adamw");
-        schedule.AcceptOnlyFromAmong("none", "step", "cosine");
-        model.AcceptOnlyFromAmong([.. ModelZoo.Names]);
+        CliOptions.AcceptOnly(optimizer, "sgd", "adam", "adamw");
+        CliOptions.AcceptOnly(schedule, "none", "step", "cosine");
+        CliOptions.AcceptOnly(model, [.. ModelZoo.Names]);
     }
 
     public TrainRequest Read(ParseResult parsed)

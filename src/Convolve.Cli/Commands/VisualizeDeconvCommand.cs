@@ -29,10 +29,10 @@ internal static class VisualizeDeconvCommand
         var channels = new Option<string?>("--channels", "-c") { Description = "Channels to show, e.g. 0-15 or 0,4,8-11 (default: the first 16)" };
         var top = new Option<int>("--top", "-k") { Description = "Images per channel", DefaultValueFactory = _ => 9 };
         var method = new Option<string>("--method") { Description = "How to go back: deconvnet (Zeiler & Fergus), guided (guided backpropagation) or gradient", DefaultValueFactory = _ => "deconvnet" };
-        method.AcceptOnlyFromAmong([.. Methods.Keys]);
+        CliOptions.AcceptOnly(method, [.. Methods.Keys]);
         var output = new Option<string?>("--output", "-o") { Description = "Folder for channel-NN.png and overview.png (default deconv-LAYER)" };
         var set = new Option<string>("--set") { Description = "The set searched: test or train", DefaultValueFactory = _ => "test" };
-        set.AcceptOnlyFromAmong("test", "train");
+        CliOptions.AcceptOnly(set, "test", "train");
         var limit = new Option<int?>("--limit") { Description = "Search only the first N images" };
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
         var command = new Command("deconv", "Project each channel's strongest activations on its top-k images back to pixel space (Zeiler & Fergus's deconvnet) and write a PNG grid per channel.")

@@ -7,7 +7,7 @@ namespace Convolve.Layers;
 /// </summary>
 public enum ConvolutionAlgorithm
 {
-    /// <summary>Chosen per layer and input shape by a fixed rule (<see cref="ConvolutionAlgorithms.Choose(int, int, Kernels.SimdLevel)"/>); the default.</summary>
+    /// <summary>Chosen per layer, input shape and pass: of the algorithms that apply, the one of least expected cost (a fixed rule, <see cref="ConvolutionAlgorithms"/>); the default.</summary>
     Auto,
 
     /// <summary>im2col + GEMM, and GEMM + col2im backwards: the textbook derivation, and the reference for the others.</summary>

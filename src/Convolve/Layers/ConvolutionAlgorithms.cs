@@ -13,6 +13,15 @@ public static class ConvolutionAlgorithms
     /// <summary>Environment variable naming the default algorithm: <c>auto</c>, <c>im2col</c>, <c>direct</c> or <c>winograd</c>.</summary>
     public const string EnvironmentVariable = "CONVOLVE_CONV_ALGORITHM";
 
+    /// <summary>
+    /// The algorithms, in the order the rule prefers them on equal cost. Adding one: its passes behind
+    /// <see cref="IConvolutionAlgorithm"/>, a <see cref="ConvolutionImplementation"/> for it, a value of
+    /// <see cref="ConvolutionAlgorithm"/>, and its entry here (docs/design.md has the checklist). Declared
+    /// first, since the names, the help and the environment variable's parse below are built from it.
+    /// </summary>
+    internal static IReadOnlyList<ConvolutionImplementation> Implementations { get; } =
+        [new Im2ColImplementation(), new DirectImplementation(), new WinogradImplementation()];
+
     private static string? defaultError;
     private static ConvolutionAlgorithm defaultAlgorithm;
 
@@ -44,55 +53,57 @@ public static class ConvolutionAlgorithms
         }
     }
 
-    /// <summary>The names accepted by <see cref="TryParse"/>.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["auto", "im2col", "direct", "winograd"];
+    /// <summary>The names accepted by <see cref="TryParse"/>: <c>auto</c>, then each implementation's.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["auto", .. Implementations.Select(i => i.Name)];
+
+    /// <summary>The names with what each is, for <c>--help</c>: <c>auto (…), im2col (…), …</c>.</summary>
+    public static string Help { get; } =
+        string.Join(", ", Implementations.Select(i => $"{i.Name} ({i.Summary})").Prepend("auto (the cheapest that applies, per layer, shape and pass)"));
 
     /// <summary>Parses an algorithm name (case-insensitive); returns null on success or the error message.</summary>
     public static string? TryParse(string? value, out ConvolutionAlgorithm algorithm)
     {
         algorithm = ConvolutionAlgorithm.Auto;
-        switch (value?.Trim().ToLowerInvariant())
+        string name = value?.Trim().ToLowerInvariant() ?? "";
+        if (name == "auto")
         {
-            case "auto":
-                return null;
-            case "im2col":
-                algorithm = ConvolutionAlgorithm.Im2Col;
-                return null;
-            case "direct":
-                algorithm = ConvolutionAlgorithm.Direct;
-                return null;
-            case "winograd":
-                algorithm = ConvolutionAlgorithm.Winograd;
-                return null;
-            default:
-                return $"\"{value}\" is not a convolution algorithm; use {string.Join(", ", Names)}";
+            return null;
         }
+        if (Implementations.FirstOrDefault(i => i.Name == name) is { } implementation)
+        {
+            algorithm = implementation.Algorithm;
+            return null;
+        }
+        return $"\"{value}\" is not a convolution algorithm; use {string.Join(", ", Names)}";
     }
 
-    /// <summary>
-    /// The rule of <see cref="ConvolutionAlgorithm.Auto"/> for one pass of a convolution. Where
-    /// <see cref="Choose(int, int, SimdLevel)"/> picks the direct algorithm, Winograd F(2×2, 3×3)
-    /// replaces it on the layers it computes whose output is at least <see cref="MinWinogradSide"/> on
-    /// both sides (measured with bench passes: on 14×14 and 28×28 outputs it beat direct convolution in
-    /// all three passes, on 7×7 it lost — a 7×7 output is 16 tiles of which a quarter is cut by the
-    /// edge, and the transforms then cost more than they save). A convolution with one input channel
-    /// per group (a gray image's first layer) is the one case where the passes differ: its forward pass
-    /// runs direct (each tap is one multiply-add step of a full register tile; measured 0.63 against
-    /// 1.20 ms for Conv2d(1,32,5) on 64 images of 28×28), while its gradients stay im2col (the input
-    /// gradient would fill one lane of sixteen).
-    /// </summary>
-    internal static ConvolutionAlgorithm Choose(in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass)
+    /// <summary>The implementation of <paramref name="algorithm"/> (not <see cref="ConvolutionAlgorithm.Auto"/>).</summary>
+    internal static ConvolutionImplementation Find(ConvolutionAlgorithm algorithm) =>
+        Implementations.FirstOrDefault(i => i.Algorithm == algorithm)
+        ?? throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "no implementation of this convolution algorithm");
+
+    /// <summary>The rule of <see cref="ConvolutionAlgorithm.Auto"/>: of the implementations that apply, the one of least expected cost (the earlier on a tie).</summary>
+    internal static ConvolutionImplementation Cheapest(in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass)
     {
-        int inChannels = layout.InputChannels / layout.Groups, outChannels = layout.OutputChannels / layout.Groups;
-        ConvolutionAlgorithm byChannels = Choose(inChannels, outChannels, level);
-        if (byChannels == ConvolutionAlgorithm.Direct && WinogradPlan.Applies(layout)
-            && layout.Window.OutH >= MinWinogradSide && layout.Window.OutW >= MinWinogradSide)
+        ConvolutionImplementation? best = null;
+        double bestCost = double.PositiveInfinity;
+        foreach (ConvolutionImplementation implementation in Implementations)
         {
-            return ConvolutionAlgorithm.Winograd;
+            if (implementation.Applies(layout, pass) && implementation.ExpectedCost(layout, pass, level) is double cost && cost < bestCost)
+            {
+                (best, bestCost) = (implementation, cost);
+            }
         }
-        bool grayFirstLayer = inChannels == 1 && Choose(outChannels, outChannels, level) == ConvolutionAlgorithm.Direct;
-        return pass == ConvolutionPass.Forward && grayFirstLayer ? ConvolutionAlgorithm.Direct : byChannels;
+        return best ?? throw new InvalidOperationException($"no convolution algorithm applies to {layout}");
     }
+
+    /// <summary>What runs for <paramref name="requested"/>: a pinned algorithm where it applies, else the rule.</summary>
+    internal static ConvolutionImplementation Resolve(ConvolutionAlgorithm requested, in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass) =>
+        requested != ConvolutionAlgorithm.Auto && Find(requested) is { } pinned && pinned.Applies(layout, pass) ? pinned : Cheapest(layout, level, pass);
+
+    /// <summary>Whether <paramref name="channels"/> per group fill at least half the vector lanes of <paramref name="level"/> (never without SIMD).</summary>
+    internal static bool FillsLanes(int channels, SimdLevel level) =>
+        level != SimdLevel.Scalar && channels * 2 >= level switch { SimdLevel.Vector512 => 16, SimdLevel.Vector256 => 8, SimdLevel.Vector128 => 4, _ => 1 };
 
     /// <summary>The smallest output side on which the rule picks Winograd.</summary>
     public const int MinWinogradSide = 12;
@@ -100,11 +111,6 @@ public static class ConvolutionAlgorithms
     /// <summary>
     /// The rule for a convolution of <paramref name="inChannels"/> → <paramref name="outChannels"/> channels per group.
     /// </summary>
-    public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level)
-    {
-        int lanes = level switch { SimdLevel.Vector512 => 16, SimdLevel.Vector256 => 8, SimdLevel.Vector128 => 4, _ => 1 };
-        return inChannels * 2 >= lanes && outChannels * 2 >= lanes && level != SimdLevel.Scalar
-            ? ConvolutionAlgorithm.Direct
-            : ConvolutionAlgorithm.Im2Col;
-    }
+    public static ConvolutionAlgorithm Choose(int inChannels, int outChannels, SimdLevel level) =>
+        FillsLanes(inChannels, level) && FillsLanes(outChannels, level) ? ConvolutionAlgorithm.Direct : ConvolutionAlgorithm.Im2Col;
 }

@@ -86,12 +86,7 @@ public abstract class ConvolutionBase : Layer
     internal long WorkspaceBytes(Shape input, Shape output)
     {
         ConvolutionLayout layout = LayoutFor(new Shape([1, .. input.Dimensions[1..]]), new Shape([1, .. output.Dimensions[1..]]));
-        return Resolve(layout, ConvolutionPass.Forward) switch
-        {
-            ConvolutionAlgorithm.Direct => sizeof(float) * (long)Groups * DirectConvolution.ImageFrameSize(layout, Simd.Level),
-            ConvolutionAlgorithm.Winograd => sizeof(float) * (long)Groups * WinogradConvolution.ImageWorkspaceSize(layout, Simd.Level),
-            _ => layout.IsPointwise ? 0 : sizeof(float) * (long)layout.ColumnSize,
-        };
+        return ConvolutionAlgorithms.Find(Resolve(layout, ConvolutionPass.Forward)).WorkspaceBytes(layout, Simd.Level);
     }
 
     /// <summary>The implementation of the algorithm that runs <paramref name="pass"/> (kept, with its workspaces, for the next call).</summary>
@@ -112,28 +107,15 @@ public abstract class ConvolutionBase : Layer
     {
         if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))
         {
-            implementation = algorithm switch
-            {
-                ConvolutionAlgorithm.Direct => new DirectConvolution(),
-                ConvolutionAlgorithm.Winograd => new WinogradConvolution(),
-                _ => new Im2ColConvolution(),
-            };
+            implementation = ConvolutionAlgorithms.Find(algorithm).Create();
             implementations[algorithm] = implementation;
         }
         return implementation;
     }
 
-    /// <summary>The pinned algorithm, else the default, else the rule; Winograd where it does not apply falls back to the rule.</summary>
-    private ConvolutionAlgorithm Resolve(in ConvolutionLayout layout, ConvolutionPass pass)
-    {
-        ConvolutionAlgorithm requested = Algorithm == ConvolutionAlgorithm.Auto ? ConvolutionAlgorithms.Default : Algorithm;
-        return requested switch
-        {
-            ConvolutionAlgorithm.Im2Col or ConvolutionAlgorithm.Direct => requested,
-            ConvolutionAlgorithm.Winograd when WinogradPlan.Applies(layout) => requested,
-            _ => ConvolutionAlgorithms.Choose(layout, Simd.Level, pass),
-        };
-    }
+    /// <summary>The pinned algorithm, else the default, else the rule; one that does not apply to the layout falls back to the rule.</summary>
+    private ConvolutionAlgorithm Resolve(in ConvolutionLayout layout, ConvolutionPass pass) =>
+        ConvolutionAlgorithms.Resolve(Algorithm == ConvolutionAlgorithm.Auto ? ConvolutionAlgorithms.Default : Algorithm, layout, Simd.Level, pass).Algorithm;
 
     /// <summary>
     /// Checks rank, channel count and spatial sizes of an input shape and returns its spatial

@@ -13,15 +13,33 @@ internal static class CliProcess
     private static readonly string[] Inherited = ["CONVOLVE_DATA", "CONVOLVE_THREADS", "CONVOLVE_SIMD", "CONVOLVE_GEMM", "CONVOLVE_DEBUG"];
 
     /// <summary>Starts the tool with <paramref name="environment"/> on top of a clean CONVOLVE_* environment.</summary>
-    public static Process Start(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args)
+    public static Process Start(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, params string[] args) =>
+        Start(environment, workingDirectory, [], args);
+
+    /// <summary>
+    /// As <see cref="Start(IReadOnlyDictionary{string, string}?, string?, string[])"/>, with Ctrl-C (SIGINT) at its default
+    /// action: a test host may run with SIGINT ignored, which a child inherits and .NET then never reports.
+    /// </summary>
+    public static Process StartInterruptible(params string[] args) => Start(null, null, ["env", "--default-signal=INT"], args);
+
+    private static Process Start(IReadOnlyDictionary<string, string>? environment, string? workingDirectory, string[] launcher, string[] args)
     {
-        var start = new ProcessStartInfo(SaveChildProcess.DotnetHost())
+        var start = new ProcessStartInfo(launcher.Length > 0 ? launcher[0] : SaveChildProcess.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
         };
+        if (launcher.Length > 0)
+        {
+            // The launcher's own arguments, then the dotnet host it starts.
+            foreach (string arg in launcher[1..])
+            {
+                start.ArgumentList.Add(arg);
+            }
+            start.ArgumentList.Add(SaveChildProcess.DotnetHost());
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Convolve.Cli.dll"));
         foreach (string arg in args)
         {

@@ -30,6 +30,25 @@ public sealed class WrapperScriptTests : IDisposable
     private string Log => Path.Combine(root, "dotnet.log");
 
     [Fact]
+    public void The_first_build_says_so_on_stderr_and_a_built_tool_runs_silently()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return; // the launcher is a bash script
+        }
+        File("src/Convolve/Layers/Conv2d.cs", DateTime.UtcNow.AddHours(-1));
+        Directory.CreateDirectory(Path.Combine(root, "src/Convolve.Cli/bin/Release/net10.0"));   // the stand-in dotnet builds nothing
+        var (steps, error) = RunWrapperWithError();
+        Assert.Equal(["build", "run"], steps);
+        Assert.Equal("building convolve (first run only)…", error.TrimEnd());
+
+        File("src/Convolve.Cli/bin/Release/net10.0/Convolve.Cli.dll", DateTime.UtcNow);
+        (steps, error) = RunWrapperWithError();
+        Assert.Equal(["run"], steps);
+        Assert.Equal("", error);
+    }
+
+    [Fact]
     public void Only_a_changed_release_input_rebuilds()
     {
         if (OperatingSystem.IsWindows())
@@ -55,7 +74,10 @@ public sealed class WrapperScriptTests : IDisposable
     }
 
     /// <summary>Runs the copied launcher; returns what the stand-in dotnet was asked to do, in order.</summary>
-    private string[] RunWrapper()
+    private string[] RunWrapper() => RunWrapperWithError().Steps;
+
+    /// <summary>As <see cref="RunWrapper"/>, with what the launcher wrote on stderr.</summary>
+    private (string[] Steps, string Error) RunWrapperWithError()
     {
         System.IO.File.Delete(Log);
         var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -66,7 +88,8 @@ public sealed class WrapperScriptTests : IDisposable
         string error = process.StandardError.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0, error);
-        return [.. System.IO.File.ReadAllLines(Log).Select(line => line.StartsWith("build ", StringComparison.Ordinal) ? "build" : line.EndsWith("Convolve.Cli.dll info", StringComparison.Ordinal) ? "run" : line)];
+        string[] steps = [.. System.IO.File.ReadAllLines(Log).Select(line => line.StartsWith("build ", StringComparison.Ordinal) ? "build" : line.EndsWith("Convolve.Cli.dll info", StringComparison.Ordinal) ? "run" : line)];
+        return (steps, error);
     }
 
     private string File(string relative, DateTime written)

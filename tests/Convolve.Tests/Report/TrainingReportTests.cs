@@ -47,6 +47,16 @@ public sealed class TrainingReportTests : IDisposable
         Assert.True(rebuilt.ExitCode == 0, rebuilt.Error);
         Assert.Equal(html, File.ReadAllText(Path.Combine(again, "report.html")));
         Assert.Equal(File.ReadAllBytes(Path.Combine(run, "curves.png")), File.ReadAllBytes(Path.Combine(again, "curves.png")));
+
+        // The run folder holds train's report: rebuilding it there needs --overwrite, and a refusal writes nothing.
+        File.WriteAllText(Path.Combine(run, "report.html"), "kept");
+        string refused = CliRunner.UserError(CliRunner.Run("report", run));
+        Assert.Equal($"convolve: the run folder {run} already holds report.html and curves.png; pass --overwrite to replace them, or choose another --output", refused);
+        Assert.Equal("kept", File.ReadAllText(Path.Combine(run, "report.html")));
+        Assert.StartsWith($"convolve: --output {again} already holds", CliRunner.UserError(CliRunner.Run("report", run, "-o", again)), StringComparison.Ordinal);
+        var replaced = CliRunner.Run("report", run, "--overwrite");
+        Assert.True(replaced.ExitCode == 0, replaced.Error);
+        Assert.Equal(html, File.ReadAllText(Path.Combine(run, "report.html")));
     }
 
     [Fact]
