@@ -122,6 +122,18 @@ internal static class ArchitectureWriter
             case Dropout dropout:
                 writer.WriteNumber("p", dropout.P);
                 break;
+            case ConstantPad pad:
+                WriteSizes(writer, "padding_before", pad.PadBefore);
+                WriteSizes(writer, "padding_after", pad.PadAfter);
+                if (float.IsInfinity(pad.Value))
+                {
+                    writer.WriteString("value", pad.Value > 0 ? "inf" : "-inf");
+                }
+                else
+                {
+                    writer.WriteNumber("value", pad.Value);
+                }
+                break;
             default:
                 throw new ArgumentException(
                     $"ModelArchitecture: layer {Describe(path)} is a {layer.GetType().FullName}, which has no architecture description; supported types: {string.Join(", ", ArchitectureReader.TypeNames)}",

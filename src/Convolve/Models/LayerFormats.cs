@@ -43,9 +43,31 @@ internal static class LayerFormats
         Add(nameof(Tanh), [], (_, _) => new Tanh());
         Add(nameof(Flatten), ["start_dim", "end_dim"], (f, _) => new Flatten(f.Int("start_dim"), f.Int("end_dim")));
         Add(nameof(Dropout), ["p"], (f, r) => new Dropout((float)f.Number("p"), r.Random));
+        Add(nameof(ConstantPad), ["padding_before", "padding_after", "value"], (f, _) => ReadConstantPad(f));
         Add(nameof(Sequential), ["layers"], ReadSequential);
         Add(nameof(Residual), ["body", "shortcut"], ReadResidual);
         return formats;
+    }
+
+    /// <summary>The padding sizes as arrays of one integer per spatial dimension; the value a number or <c>"inf"</c>/<c>"-inf"</c> (JSON has no infinities).</summary>
+    private static ConstantPad ReadConstantPad(ArchitectureFields fields)
+    {
+        JsonElement before = fields.Element("padding_before");
+        int dims = before.ValueKind == JsonValueKind.Array ? before.GetArrayLength() : 0;
+        if (dims is < 1 or > 3)
+        {
+            throw ArchitectureFields.Error(fields.FieldPath("padding_before"), "an array of 1 to 3 integers", before);
+        }
+        JsonElement value = fields.Element("value");
+        float number = value.ValueKind == JsonValueKind.String
+            ? value.GetString() switch
+            {
+                "inf" => float.PositiveInfinity,
+                "-inf" => float.NegativeInfinity,
+                _ => throw ArchitectureFields.Error(fields.FieldPath("value"), "a finite number, \"inf\" or \"-inf\"", value),
+            }
+            : (float)fields.Number("value");
+        return new ConstantPad(fields.Ints("padding_before", dims), fields.Ints("padding_after", dims), number);
     }
 
     private static Sequential ReadSequential(ArchitectureFields fields, ArchitectureReader reader)

@@ -64,7 +64,7 @@ internal static class OnnxNodeImport
         "LeakyRelu" => new LeakyReLU(reader.Float("alpha", 0.01f)),
         "Flatten" => OnnxDenseImport.Flatten(reader, input),
         "Reshape" => OnnxDenseImport.Reshape(reader, input, initializers),
-        "Pad" => OnnxDenseImport.ZeroPad(reader, initializers),
+        "Pad" => OnnxDenseImport.Pad(reader, input, initializers),
         _ => null,
     };
 }

@@ -38,6 +38,8 @@ internal static class LayerSamples
         ["Tanh"] = (() => new Tanh(), new Shape(2, 3)),
         ["Flatten"] = (() => new Flatten(0, 2), new Shape(2, 3, 4, 5)),
         ["Dropout"] = (() => new Dropout(0.3f), new Shape(2, 3)),
+        ["ConstantPad 2-d"] = (() => new ConstantPad([0, 1], [2, 0], 0.25f), new Shape(2, 3, 4, 5)),
+        ["ConstantPad -inf"] = (() => new ConstantPad([1], [0], float.NegativeInfinity), new Shape(2, 3, 4)),
         ["Sequential"] = (() => new Sequential(new Conv2d(1, 2, 3, random: R()), new ReLU(), new Flatten(), new Linear(18, 2, random: R())), new Shape(2, 1, 5, 5)),
         ["Sequential empty"] = (() => new Sequential(), new Shape(2, 3)),
         ["Residual with shortcut"] = (() => new Residual(

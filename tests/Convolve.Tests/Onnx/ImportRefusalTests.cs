@@ -6,15 +6,15 @@ namespace Convolve.Tests.Onnx;
 public class ImportRefusalTests
 {
     [Theory]
-    [InlineData("auto_pad", "SAME_LOWER", "node 'c1' (Conv): attribute auto_pad \"SAME_LOWER\" is not supported: only NOTSET, VALID and (for a stride-1 convolution) SAME_UPPER are")]
-    [InlineData("pads", "", "node 'c1' (Conv): attribute pads [0, 1, 1, 0] is not supported: the padding must be the same at both ends of each dimension")]
+    [InlineData("auto_pad", "SAME_MIDDLE", "node 'c1' (Conv): attribute auto_pad \"SAME_MIDDLE\" is not supported: only NOTSET, VALID, and SAME_UPPER or SAME_LOWER on a convolution or pooling, are")]
+    [InlineData("pads", "", "node 'c1' (Conv): attribute pads [0, -1, 1, 0] is not supported: negative padding (cropping) is not imported")]
     [InlineData("foo", "", "node 'c1' (Conv): attribute 'foo' is not supported (this operator's import knows kernel_shape, strides, pads, dilations, group, auto_pad)")]
     public void An_unsupported_attribute_is_named_with_its_node(string attribute, string value, string expected)
     {
         OnnxAttribute extra = attribute switch
         {
             "auto_pad" => new OnnxAttribute("auto_pad", OnnxFields.AttributeString, S: value),
-            "pads" => OnnxAttribute.IntList("pads", [0, 1, 1, 0]),
+            "pads" => OnnxAttribute.IntList("pads", [0, -1, 1, 0]),
             _ => OnnxAttribute.Int("foo", 1),
         };
         var ex = Assert.Throws<OnnxUnsupportedException>(() => OnnxImporter.Read(Model(extra), "m.onnx"));
