@@ -25,6 +25,9 @@ internal static class OnnxLayerExport
             case Residual residual:
                 ExportResidual(graph, residual, path);
                 break;
+            case Graph dag:
+                OnnxGraphLayerExport.ExportGraph(graph, dag, path);
+                break;
             case ConvolutionBase or PoolingLayer or AdaptiveAvgPool2d:
                 OnnxWindowExport.Export(graph, layer, path);
                 break;
@@ -83,7 +86,8 @@ internal static class OnnxLayerExport
                 ExportPad(graph, pad, path);
                 break;
             default:
-                throw new OnnxExportException(path, layer.Name, "no ONNX operator is known for this layer type");
+                OnnxGraphLayerExport.ExportPointwise(graph, layer, path);
+                break;
         }
     }
 
