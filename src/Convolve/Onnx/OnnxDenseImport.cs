@@ -61,11 +61,14 @@ internal static class OnnxDenseImport
         return norm;
     }
 
-    /// <summary>ONNX's Flatten gives two dimensions: it is PyTorch's Flatten(1) only for axis 1.</summary>
+    /// <summary>ONNX's Flatten gives two dimensions: it is PyTorch's Flatten(1) for axis 1, and for a later axis when every size between is 1.</summary>
     public static Layer Flatten(OnnxNodeReader node, Shape input)
     {
         long axis = node.Int("axis", 1);
-        node.Require(axis == 1 || axis == 1 - input.Rank, "axis", axis.ToString(), $"only axis 1 keeps the batch apart from the features (input {input})");
+        long normal = axis < 0 ? axis + input.Rank : axis;
+        // [N, 1, …, 1, rest] flattened at an axis after the ones holds the same numbers as at axis 1.
+        bool keepsBatch = normal >= 1 && normal <= input.Rank && input.Dimensions[1..(int)normal].ToArray().All(d => d == 1);
+        node.Require(keepsBatch, "axis", axis.ToString(), $"only an axis that keeps the batch apart from the features (1, or later past sizes of 1) is imported for input {input}");
         return new Flatten();
     }
 
@@ -127,6 +130,13 @@ internal static class OnnxDenseImport
         return linear;
     }
 
-    private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures) =>
-        bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+    /// <summary>A bias [out] or [1, out], or one value ([], [1], [1, 1]) broadcast to every output, as Gemm's C may be.</summary>
+    private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures)
+    {
+        if (bias.Floats.Length == 1 && bias.Dims.All(d => d == 1))
+        {
+            return Enumerable.Repeat(bias.Floats[0], outFeatures).ToArray();
+        }
+        return bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+    }
 }

@@ -13,7 +13,7 @@ internal static class OnnxNodeImport
     private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
     {
         ["Conv"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"],
-        ["ConvTranspose"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad", "output_padding"],
+        ["ConvTranspose"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad", "output_padding", "output_shape"],
         ["MaxPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"],
         ["AveragePool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad"],
         ["LpPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "p"],

@@ -144,7 +144,7 @@ internal static class OnnxWindowImport
         int[] dilation = node.Ints("dilations", dims, Enumerable.Repeat(1, dims).ToArray());
         int[] pads = node.Ints("pads", 2 * dims, new int[2 * dims]);
         string autoPad = node.String("auto_pad", "NOTSET");
-        node.Require(autoPad is "NOTSET" or "VALID" || (autoPad is "SAME_UPPER" or "SAME_LOWER" && !transposed), "auto_pad", $"\"{autoPad}\"",
+        node.Require(autoPad is "NOTSET" or "VALID" || (autoPad is "SAME_UPPER" or "SAME_LOWER" && (!transposed || node.IntsLength("output_shape") > 0)), "auto_pad", $"\"{autoPad}\"",
             "only NOTSET, VALID, and SAME_UPPER or SAME_LOWER on a convolution or pooling, are");
         node.Require(pads.All(p => p >= 0), "pads", Shape.Format(pads), "negative padding (cropping) is not imported");
         node.Require(stride.All(s => s > 0) && dilation.All(d => d > 0), "strides/dilations", Shape.Format([.. stride, .. dilation]), "they must be positive");
@@ -162,6 +162,10 @@ internal static class OnnxWindowImport
                 pads[i + dims] = total - pads[i];
             }
         }
+        if (transposed && node.IntsLength("output_shape") > 0)
+        {
+            pads = OutputShapePads(node, input, dims, kernel, stride, dilation, autoPad);
+        }
         int[] before = pads[..dims], after = pads[dims..];
         if (transposed)
         {
@@ -170,6 +174,27 @@ internal static class OnnxWindowImport
             return new Window(kernel, stride, dilation, before, before, before.Zip(after, (b, a) => b - a).ToArray());
         }
         return new Window(kernel, stride, dilation, before, after, new int[dims]);
+    }
+
+    /// <summary>
+    /// The pads that give a transposed convolution the requested <c>output_shape</c> (spatial sizes
+    /// only, or with N and C first), split as ONNX says: the odd element at the start unless auto_pad
+    /// is SAME_UPPER. Output padding then counts as part of the total.
+    /// </summary>
+    private static int[] OutputShapePads(OnnxNodeReader node, Shape input, int dims, int[] kernel, int[] stride, int[] dilation, string autoPad)
+    {
+        int given = node.IntsLength("output_shape");
+        int[] shape = node.Ints("output_shape", given, []);
+        int[] spatial = given == dims ? shape : given == dims + 2 ? shape[2..] : throw node.Error($"attribute 'output_shape' {Shape.Format(shape)} gives neither {dims} spatial sizes nor a full shape of rank {dims + 2}");
+        int[] outputPadding = node.Ints("output_padding", dims, new int[dims]);
+        var pads = new int[2 * dims];
+        for (int i = 0; i < dims; i++)
+        {
+            int total = stride[i] * (input[i + 2] - 1) + outputPadding[i] + dilation[i] * (kernel[i] - 1) + 1 - spatial[i];
+            node.Require(total >= 0, "output_shape", Shape.Format(shape), $"it is larger than the full transposed convolution of {input} ({spatial[i] + total} in dimension {i})");
+            (pads[i], pads[i + dims]) = autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2);
+        }
+        return pads;
     }
 
     /// <summary>

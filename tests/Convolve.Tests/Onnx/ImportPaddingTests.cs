@@ -48,6 +48,25 @@ public class ImportPaddingTests(ITestOutputHelper output)
         Compare(file, 12, $"{op} pads [{top}, {left}, {bottom}, {right}]");
     }
 
+    [Theory]
+    [InlineData(2, 3, 10, 10, "NOTSET")]
+    [InlineData(2, 3, 9, 11, "NOTSET")]
+    [InlineData(3, 3, 13, 12, "NOTSET")]
+    [InlineData(2, 4, 10, 10, "SAME_UPPER")]
+    public void ConvTranspose_output_shape_gives_onnx_runtimes_shape_and_values(int stride, int kernel, int height, int width, string autoPad)
+    {
+        var weight = Tensor.RandomNormal(new Shape(2, 3, kernel, kernel), 8);
+        var node = new OnnxNode("n", "ConvTranspose", "", ["x", "w"], ["y"],
+        [
+            OnnxAttribute.IntList("kernel_shape", [kernel, kernel]), OnnxAttribute.IntList("strides", [stride, stride]),
+            OnnxAttribute.IntList("output_shape", [height, width]), new OnnxAttribute("auto_pad", OnnxFields.AttributeString, S: autoPad),
+        ]);
+        var graph = new OnnxGraph("g", [node], [OnnxTensor.FromFloats("w", [2, 3, kernel, kernel], weight.Data)],
+            [new OnnxValueInfo("x", OnnxFields.Float, [(2, ""), (2, ""), (5, ""), (5, "")])],
+            [new OnnxValueInfo("y", OnnxFields.Float, [(null, "N"), (null, "C"), (null, "H"), (null, "W")])]);
+        Compare(OnnxEncoder.Encode(new OnnxModelProto(8, [("", 17)], "test", "", graph, [])), 5, $"ConvTranspose s{stride} k{kernel} to {height}×{width} {autoPad}");
+    }
+
     [Fact]
     public void Onnx_node_test_maxpool_2d_same_upper_keeps_its_32_by_32_output()
     {
