@@ -190,7 +190,7 @@ internal sealed class TrainPlan
 
     private static void CheckMemory(TrainRecipe recipe, TrainingCheckpoint? resumed, DataShape train, DataShape test)
     {
-        var model = resumed?.Model ?? ModelZoo.Create(recipe.Model, train.Item[0], 10, train.Item[^1], new RandomSource(0));
+        var model = resumed?.Model ?? recipe.CreateModel(train.Item, 10, new RandomSource(0));
         long parameters = model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size);
         MemoryEstimate.Require("--batch-size",
             ("training images", MemoryEstimate.Images(train.Count, train.Item)),

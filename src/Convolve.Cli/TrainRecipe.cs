@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Convolve.Data;
 using Convolve.Layers;
+using Convolve.Models;
 using Convolve.Optimizers;
+using Convolve.Onnx;
+using Convolve.Tensors;
 
 namespace Convolve.Cli;
 
@@ -18,6 +21,12 @@ internal sealed record TrainRecipe(
     bool Augment, ulong Seed, int? Limit, int? Shards = null)
 {
     public const string MetadataKey = "recipe";
+
+    /// <summary>The model file (ONNX or checkpoint, absolute path) a fine-tuning run starts from, with its head replaced; null for a zoo model.</summary>
+    public string? From { get; init; }
+
+    /// <summary>The layer up to which (inclusive) a fine-tuning run keeps the parameters as they are; null trains all.</summary>
+    public string? FreezeUntil { get; init; }
 
     /// <summary>The names, sizes and CRC-64s of the data files the run trains on (null in recipes of older versions).</summary>
     public DatasetFingerprint? DataFingerprint { get; init; }
@@ -39,7 +48,15 @@ internal sealed record TrainRecipe(
     /// <summary>The optimizer the recipe names, over the model's parameters.</summary>
     public Optimizer CreateOptimizer(Layer model)
     {
-        var parameters = model.NamedParameters().Select(p => p.Parameter).ToList();
+        List<Parameter> parameters;
+        try
+        {
+            parameters = [.. FineTuning.Trainable(model, FreezeUntil)];
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserErrorException($"--freeze-until {FreezeUntil}: {ex.Message}");
+        }
         return Optimizer switch
         {
             "sgd" => new Sgd(parameters, LearningRate, Momentum, weightDecay: WeightDecay, nesterov: Nesterov),
@@ -47,6 +64,37 @@ internal sealed record TrainRecipe(
             "adamw" => new AdamW(parameters, LearningRate, weightDecay: WeightDecay),
             _ => throw new UserErrorException($"--optimizer must be sgd, adam or adamw but got '{Optimizer}'"),
         };
+    }
+
+    /// <summary>
+    /// The network a new run trains: the zoo model, or with <see cref="From"/> the model in that file
+    /// (ONNX or checkpoint) with its classifier head replaced for <paramref name="classes"/>; it must
+    /// take the data's images of <paramref name="item"/>.
+    /// </summary>
+    public Layer CreateModel(Shape item, int classes, RandomSource? random = null)
+    {
+        if (From is null)
+        {
+            return ModelZoo.Create(Model, item[0], classes, item[^1], random);
+        }
+        Layer loaded;
+        try
+        {
+            loaded = From.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase) ? OnnxImporter.Load(From).Model : Convolve.Models.Model.Load(From);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or InvalidDataException)
+        {
+            throw new UserErrorException($"--from {From}: {ex.Message}");
+        }
+        try
+        {
+            loaded.OutputShape(new Shape([2, .. item.Dimensions]));
+            return FineTuning.ReplaceHead(loaded, classes, random);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UserErrorException($"--from {From}: the model cannot be fine-tuned on images {item}: {ex.Message}");
+        }
     }
 
     /// <summary>Extra optimizer state per parameter value (SGD with momentum: 1; Adam and AdamW: 2), for memory estimates.</summary>

@@ -75,6 +75,7 @@ def others():
             nn.Conv3d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool3d(2), nn.ConvTranspose3d(2, 2, 2, stride=2),
             nn.Flatten(), nn.Linear(2 * 6 * 6 * 6, 3))),
         "softmax": ((1, 8, 8), nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 6 * 6, 3), nn.Softmax(dim=1))),
+        "logsoftmax": ((1, 8, 8), nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 6 * 6, 3), nn.LogSoftmax(dim=1))),
     }
 
 
@@ -125,7 +126,7 @@ def main():
     for seed, name in enumerate(("lenet5", "resnet-small")):
         export(name + "-rgb", (3, 32, 32), rgb(builders[name]), 200 + seed)
     for seed, (name, (item, model)) in enumerate(others().items()):
-        export(name, item, model, 300 + seed, refused="Softmax" if name == "softmax" else None)
+        export(name, item, model, 300 + seed, refused="LogSoftmax" if name == "logsoftmax" else None)
 
 
 if __name__ == "__main__":

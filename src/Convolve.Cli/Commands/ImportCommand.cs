@@ -1,3 +1,4 @@
+using Convolve.Layers;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -39,7 +40,7 @@ internal static class ImportCommand
             Model.Save(target, imported.Model, metadata, normalization);
             long parameters = imported.Model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size);
             context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{source}: {imported.Producer}, opset {imported.Opset}, input [N, {string.Join(", ", imported.ItemShape)}], {imported.Model.Count} layers, {parameters:N0} parameters"));
+                $"{source}: {imported.Producer}, opset {imported.Opset}, input [N, {string.Join(", ", imported.ItemShape)}], {(imported.Model is [Graph graph] ? $"a graph of {graph.Nodes.Count} nodes" : $"{imported.Model.Count} layers")}, {parameters:N0} parameters"));
             context.Output.WriteLine($"wrote {target} (inputs normalised with {normalization})");
             return CliApp.Success;
         });

@@ -58,7 +58,7 @@ internal static class TrainCommand
         bool writes = distributed is null || distributed.Communicator.Rank == 0;
         var (train, test, normalization) = LoadData(plan);
         RandomSource.ManualSeed(recipe.Seed);
-        Layer model = plan.Resumed?.Model ?? ModelZoo.Create(recipe.Model, train.ItemShape[0], train.Classes, train.ItemShape[^1]);
+        Layer model = plan.Resumed?.Model ?? recipe.CreateModel(train.ItemShape, train.Classes);
         Optimizer optimizer = recipe.CreateOptimizer(model);
         var loader = new DataLoader(train, recipe.BatchSize, shuffle: true, seed: recipe.Seed, augment: recipe.Augment ? new Augmentation(plan.Data.CropPadding, true) : null);
         var checkpoints = new CheckpointCallback(plan.Folder.FullPath, Metadata(plan, recipe, train, normalization));

@@ -56,7 +56,10 @@ internal sealed class TrainOptions
     private readonly Option<bool> profile = new("--profile") { Description = "After each epoch, print where its training steps' time went, layer by layer: forward and backward ms per step and each layer's share (evaluation not counted)" };
     private readonly Option<string?> resume = new("--resume") { Description = "Continue the run in this folder (or this last.safetensors) exactly, on the data it recorded: only --epochs (the new total), --data, --threads, --output, --pause-after, --shards, --distributed, --comm-timeout and --profile may be given" };
 
-    private Option[] RecipeOptions => [model, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
+    private readonly Option<string?> from = new("--from") { Description = "Fine-tune the model in this file (ONNX, e.g. a torch.onnx.export, or a Convolve checkpoint) instead of a zoo model: its classifier head (the last Linear or 1x1 convolution) is replaced for the data's classes" };
+    private readonly Option<string?> freezeUntil = new("--freeze-until") { Description = "With --from: keep the parameters of every layer up to and including this one (a path as `convolve summary` shows it) as they are" };
+
+    private Option[] RecipeOptions => [model, from, freezeUntil, batchSize, optimizer, learningRate, momentum, nesterov, weightDecay, schedule, stepSize, gamma, warmup, clip, augment, seed, limit, .. pictures.All];
 
     public void AddTo(Command command)
     {
@@ -78,6 +81,20 @@ internal sealed class TrainOptions
             parsed.GetValue(weightDecay) ?? (optimizerName == "adamw" ? 0.01 : 0), parsed.GetValue(nesterov), parsed.GetValue(schedule)!,
             parsed.GetValue(stepSize), parsed.GetValue(gamma), parsed.GetValue(warmup), parsed.GetValue(clip),
             parsed.GetValue(augment), parsed.GetValue(seed), parsed.GetValue(limit), parsed.GetValue(shards));
+        string? fromFile = parsed.GetValue(from);
+        if (fromFile is not null && parsed.GetResult(model) is { Implicit: false })
+        {
+            throw new UserErrorException($"--model {parsed.GetValue(model)} and --from {fromFile} both name the model; give one");
+        }
+        if (parsed.GetValue(freezeUntil) is string frozen && fromFile is null)
+        {
+            throw new UserErrorException($"--freeze-until {frozen} needs --from: a zoo model starts from random weights");
+        }
+        if (fromFile is not null)
+        {
+            string path = InputFiles.RequireFile(fromFile, "--from");
+            recipe = recipe with { Model = Path.GetFileNameWithoutExtension(path), From = Path.GetFullPath(path), FreezeUntil = parsed.GetValue(freezeUntil) };
+        }
         var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
         bool isDistributed = parsed.GetValue(distributed);
         int? threadCount = parsed.GetValue(threads)

@@ -24,7 +24,9 @@ internal static class LayerCost
             PoolingLayer pooling => outputs * KernelVolume(pooling.Geometry.Kernel),
             AdaptiveAvgPool2d adaptive => (long)input[0] * input[1]
                 * BinElements(input[2], adaptive.OutputSize[0]) * BinElements(input[3], adaptive.OutputSize[1]),
-            Activation or BatchNorm or Dropout => outputs,
+            Activation or BatchNorm or Dropout or BroadcastLayer => outputs,
+            // One comparison or addition per input element.
+            GlobalMaxPool or ReduceMean => input.Size,
             _ => 0,
         };
     }

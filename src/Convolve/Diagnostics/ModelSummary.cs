@@ -93,11 +93,44 @@ public sealed class ModelSummary
                 Shape sum = OutputShapeOf(residual, path, input);
                 rows.Add(new ModelSummaryRow(path, nameof(Residual), sum, 0, 0, sum.Size, sizeof(float) * (long)sum.Size, 0));
                 return sum;
+            case Graph graph:
+                return VisitGraph(graph, path, input, rows);
             default:
                 Shape output = OutputShapeOf(layer, path, input);
                 rows.Add(Leaf(layer, path, input, output));
                 return output;
         }
+    }
+
+    /// <summary>A graph's nodes in the order they run, each under its name (a merge layer as a leaf on its first input's shape).</summary>
+    private static Shape VisitGraph(Graph graph, string path, Shape input, List<ModelSummaryRow> rows)
+    {
+        Shape[] shapes;
+        try
+        {
+            shapes = graph.NodeShapes(input);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"ModelSummary: layer \"{path}\" (Graph) cannot take input {input}: {ex.Message}", nameof(input), ex);
+        }
+        var values = new Dictionary<string, Shape>(StringComparer.Ordinal) { [graph.Input] = input };
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            GraphNode node = graph.Nodes[i];
+            string nodePath = Child(path, node.Name);
+            Shape read = values[node.Inputs[0]];
+            if (node.Layer is MergeLayer)
+            {
+                rows.Add(Leaf(node.Layer, nodePath, read, shapes[i]));
+            }
+            else
+            {
+                Visit(node.Layer, nodePath, read, rows);
+            }
+            values[node.Name] = shapes[i];
+        }
+        return values[graph.Output];
     }
 
     private static ModelSummaryRow Leaf(Layer layer, string path, Shape input, Shape output) => new(

@@ -56,6 +56,12 @@ internal sealed class ArchitectureState
                     Visit(shortcut, fields.FieldPath("shortcut"), prefix + "shortcut.");
                 }
                 break;
+            case "Graph":
+                foreach (var (node, _) in LayerFormats.GraphNodes(fields))
+                {
+                    Visit(node.Element("layer"), node.FieldPath("layer"), $"{prefix}{node.String("name")}.");
+                }
+                break;
             default:
                 var layer = LayerStates.Of(type, fields);
                 Complete &= layer is not null;

@@ -56,6 +56,26 @@ internal static class ArchitectureWriter
                     WriteLayer(writer, residual.Shortcut, Child(path, "shortcut"), depth + 1);
                 }
                 break;
+            case Graph graph:
+                writer.WriteString("input", graph.Input);
+                writer.WriteString("output", graph.Output);
+                writer.WriteStartArray("nodes");
+                foreach (GraphNode node in graph.Nodes)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("name", node.Name);
+                    writer.WriteStartArray("inputs");
+                    foreach (string input in node.Inputs)
+                    {
+                        writer.WriteStringValue(input);
+                    }
+                    writer.WriteEndArray();
+                    writer.WritePropertyName("layer");
+                    WriteLayer(writer, node.Layer, Child(path, node.Name), depth + 1);
+                    writer.WriteEndObject();
+                }
+                writer.WriteEndArray();
+                break;
             default:
                 WriteOptions(writer, layer, path);
                 break;
@@ -122,10 +142,63 @@ internal static class ArchitectureWriter
             case Dropout dropout:
                 writer.WriteNumber("p", dropout.P);
                 break;
+            case ConstantPad pad:
+                WriteSizes(writer, "padding_before", pad.PadBefore);
+                WriteSizes(writer, "padding_after", pad.PadAfter);
+                WriteFloat(writer, "value", pad.Value);
+                break;
+            default:
+                WriteGraphLayerOptions(writer, layer, path);
+                break;
+        }
+    }
+
+    /// <summary>The layers that came with <see cref="Graph"/> (issue 19).</summary>
+    private static void WriteGraphLayerOptions(Utf8JsonWriter writer, Layer layer, string path)
+    {
+        switch (layer)
+        {
+            case Hardtanh clip:
+                WriteFloat(writer, "min_val", clip.MinVal);
+                WriteFloat(writer, "max_val", clip.MaxVal);
+                break;
+            case SiLU or Hardswish or Hardsigmoid or GlobalMaxPool or Add or Mul:
+                break;
+            case Softmax softmax:
+                writer.WriteNumber("dim", softmax.Dim);
+                break;
+            case ReduceMean mean:
+                writer.WriteNumber("start_dim", mean.StartDim);
+                writer.WriteBoolean("keepdim", mean.KeepDim);
+                break;
+            case Slice slice:
+                writer.WriteNumber("dim", slice.Dim);
+                writer.WriteNumber("start", slice.Start);
+                writer.WriteNumber("end", slice.End);
+                break;
+            case ChannelShuffle shuffle:
+                writer.WriteNumber("groups", shuffle.Groups);
+                break;
+            case Concat concat:
+                writer.WriteNumber("dim", concat.Dim);
+                break;
             default:
                 throw new ArgumentException(
                     $"ModelArchitecture: layer {Describe(path)} is a {layer.GetType().FullName}, which has no architecture description; supported types: {string.Join(", ", ArchitectureReader.TypeNames)}",
                     nameof(layer));
+        }
+    }
+
+    /// <summary>A number, or <c>"inf"</c> / <c>"-inf"</c>, which JSON cannot hold as numbers.</summary>
+    private static void WriteFloat(Utf8JsonWriter writer, string name, float value)
+    {
+        if (float.IsInfinity(value))
+        {
+            writer.WriteString(name, value > 0 ? "inf" : "-inf");
+        }
+        else
+        {
+            writer.WriteNumber(name, value);
         }
     }
 

@@ -61,11 +61,14 @@ internal static class OnnxDenseImport
         return norm;
     }
 
-    /// <summary>ONNX's Flatten gives two dimensions: it is PyTorch's Flatten(1) only for axis 1.</summary>
+    /// <summary>ONNX's Flatten gives two dimensions: it is PyTorch's Flatten(1) for axis 1, and for a later axis when every size between is 1.</summary>
     public static Layer Flatten(OnnxNodeReader node, Shape input)
     {
         long axis = node.Int("axis", 1);
-        node.Require(axis == 1 || axis == 1 - input.Rank, "axis", axis.ToString(), $"only axis 1 keeps the batch apart from the features (input {input})");
+        long normal = axis < 0 ? axis + input.Rank : axis;
+        // [N, 1, …, 1, rest] flattened at an axis after the ones holds the same numbers as at axis 1.
+        bool keepsBatch = normal >= 1 && normal <= input.Rank && input.Dimensions[1..(int)normal].ToArray().All(d => d == 1);
+        node.Require(keepsBatch, "axis", axis.ToString(), $"only an axis that keeps the batch apart from the features (1, or later past sizes of 1) is imported for input {input}");
         return new Flatten();
     }
 
@@ -86,17 +89,33 @@ internal static class OnnxDenseImport
     }
 
     /// <summary>
-    /// A Pad by zero everywhere (PyTorch writes one before average pooling) is the identity: no
-    /// layer. Padding by more is refused; no Convolve layer pads on its own.
+    /// A constant Pad of the spatial dimensions: a <see cref="ConstantPad"/>, or no layer when it
+    /// pads by zero everywhere (PyTorch writes one before average pooling). Other modes, padding of
+    /// the batch or channels, and negative padding (cropping) are refused.
     /// </summary>
-    public static Layer? ZeroPad(OnnxNodeReader node, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    public static Layer? Pad(OnnxNodeReader node, Shape input, IReadOnlyDictionary<string, OnnxTensor> initializers)
     {
         string mode = node.String("mode", "constant");
+        node.Require(mode == "constant", "mode", $"\"{mode}\"", "only constant padding exists here");
         string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
         bool constant = initializers.TryGetValue(name, out OnnxTensor? pads) && pads.DataType == OnnxFields.Int64;
         node.Require(constant, "pads", $"'{name}'", "only a constant Pad is imported");
-        node.Require(pads!.Int64s.All(p => p == 0), "pads", $"[{string.Join(", ", pads.Int64s)}]", $"only a Pad by zero is imported (mode {mode}); no Convolve layer pads on its own");
-        return null;
+        long[] p = pads!.Int64s;
+        int rank = input.Rank, dims = rank - 2;
+        bool spatialOnly = p.Length == 2 * rank && p[0] == 0 && p[1] == 0 && p[rank] == 0 && p[rank + 1] == 0 && p.All(v => v is >= 0 and <= 1 << 20);
+        node.Require(spatialOnly && dims is >= 1 and <= 3, "pads", $"[{string.Join(", ", p)}]", $"only non-negative padding of the 1 to 3 spatial dimensions of {input} is imported");
+        if (p.All(v => v == 0))
+        {
+            return null;
+        }
+        float value = 0;
+        if (node.Inputs.Count > 2 && node.Inputs[2].Length > 0)
+        {
+            OnnxTensor v = node.Constant(2, "constant_value")!;
+            value = v.Floats.Length == 1 ? v.Floats[0] : throw node.Error($"the constant_value '{v.Name}' holds {v.Floats.Length} values; one is needed");
+        }
+        int[] before = p[2..rank].Select(v => (int)v).ToArray(), after = p[(rank + 2)..].Select(v => (int)v).ToArray();
+        return new ConstantPad(before, after, value);
     }
 
     private static Linear Linear(OnnxNodeReader node, int inFeatures, int outFeatures, float[] weight, float[]? bias)
@@ -111,6 +130,13 @@ internal static class OnnxDenseImport
         return linear;
     }
 
-    private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures) =>
-        bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+    /// <summary>A bias [out] or [1, out], or one value ([], [1], [1, 1]) broadcast to every output, as Gemm's C may be.</summary>
+    private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures)
+    {
+        if (bias.Floats.Length == 1 && bias.Dims.All(d => d == 1))
+        {
+            return Enumerable.Repeat(bias.Floats[0], outFeatures).ToArray();
+        }
+        return bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+    }
 }

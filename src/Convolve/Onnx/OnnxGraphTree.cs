@@ -56,6 +56,13 @@ internal sealed class OnnxGraphTree
             initializers[node.Outputs.FirstOrDefault() ?? ""] = value;
             return;
         }
+        if (node.OpType == "Identity" && node.Inputs.Length == 1 && initializers.TryGetValue(node.Inputs[0], out OnnxTensor? aliased) && node.Outputs.Length == 1)
+        {
+            // PyTorch writes one bias shared by two layers as an Identity of the first's initializer.
+            used.Add(node);
+            initializers[node.Outputs[0]] = aliased;
+            return;
+        }
         string[] data = node.Inputs.Where(i => i.Length > 0 && !initializers.ContainsKey(i)).ToArray();
         foreach (string value in data.Where(v => !spine.ContainsKey(v)))
         {

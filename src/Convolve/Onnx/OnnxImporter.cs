@@ -1,3 +1,4 @@
+using Convolve.Layers;
 using Convolve.Tensors;
 
 namespace Convolve.Onnx;
@@ -44,14 +45,32 @@ public static class OnnxImporter
             throw new OnnxUnsupportedException(source, $"the graph has {inputs.Length} computed inputs and {graph.Outputs.Length} outputs; Convolve imports a model with one of each");
         }
         Shape item = ItemShape(inputs[0], source);
-        var tree = new OnnxGraphTree(graph, inputs[0].Name, source);
-        var model = tree.Build(inputs[0].Name, new Shape([2, .. item.Dimensions]), graph.Outputs[0].Name);
+        var model = Build(graph, inputs[0], item, source);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in proto.Metadata)
         {
             metadata[key] = value;
         }
         return new OnnxImport(model, item, metadata, opset, $"{proto.ProducerName} {proto.ProducerVersion}".Trim());
+    }
+
+    /// <summary>
+    /// The layer tree of a chain with residual additions, as before; any other graph (branches
+    /// joined by Concat or Mul, values read by several branches) as a <see cref="Graph"/> inside a
+    /// one-layer Sequential, whose errors are the ones reported.
+    /// </summary>
+    private static Sequential Build(OnnxGraph graph, OnnxValueInfo input, Shape item, string source)
+    {
+        var shape = new Shape([2, .. item.Dimensions]);
+        try
+        {
+            return new OnnxGraphTree(graph, input.Name, source).Build(input.Name, shape, graph.Outputs[0].Name);
+        }
+        catch (OnnxUnsupportedException)
+        {
+            var import = new OnnxGraphImport(graph, input.Name, shape, input.Dims[0].Size, source);
+            return new Sequential(import.Build(graph.Outputs[0].Name));
+        }
     }
 
     private static long Opset(OnnxModelProto proto, string source)

@@ -25,6 +25,9 @@ internal static class OnnxLayerExport
             case Residual residual:
                 ExportResidual(graph, residual, path);
                 break;
+            case Graph dag:
+                OnnxGraphLayerExport.ExportGraph(graph, dag, path);
+                break;
             case ConvolutionBase or PoolingLayer or AdaptiveAvgPool2d:
                 OnnxWindowExport.Export(graph, layer, path);
                 break;
@@ -79,8 +82,12 @@ internal static class OnnxLayerExport
             case BatchNorm norm:
                 ExportBatchNorm(graph, norm, path);
                 break;
+            case ConstantPad pad:
+                ExportPad(graph, pad, path);
+                break;
             default:
-                throw new OnnxExportException(path, layer.Name, "no ONNX operator is known for this layer type");
+                OnnxGraphLayerExport.ExportPointwise(graph, layer, path);
+                break;
         }
     }
 
@@ -120,6 +127,16 @@ internal static class OnnxLayerExport
         {
             graph.Add(path, "Add", [bias], output);
         }
+    }
+
+    /// <summary><c>Pad</c> in constant mode: pads (int64, all dimensions' starts then all ends, none on N and C) and the value as inputs.</summary>
+    private static void ExportPad(OnnxGraphBuilder graph, ConstantPad pad, string path)
+    {
+        Shape output = pad.OutputShape(graph.CurrentShape);
+        long[] pads = [0, 0, .. pad.PadBefore.Select(p => (long)p), 0, 0, .. pad.PadAfter.Select(p => (long)p)];
+        string padsName = graph.AddInt64Initializer(Child(path, "pads"), pads);
+        string value = graph.AddInitializer(Child(path, "value"), [], [pad.Value]);
+        graph.Add(path, "Pad", [padsName, value], output, new OnnxAttribute("mode", OnnxFields.AttributeString, S: "constant"));
     }
 
     /// <summary><c>BatchNormalization</c> in inference form, with the running statistics; γ = 1 and β = 0 without affine parameters.</summary>

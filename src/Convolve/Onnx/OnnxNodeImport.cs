@@ -13,7 +13,7 @@ internal static class OnnxNodeImport
     private static readonly Dictionary<string, string[]> Known = new(StringComparer.Ordinal)
     {
         ["Conv"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad"],
-        ["ConvTranspose"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad", "output_padding"],
+        ["ConvTranspose"] = ["kernel_shape", "strides", "pads", "dilations", "group", "auto_pad", "output_padding", "output_shape"],
         ["MaxPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "storage_order"],
         ["AveragePool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "count_include_pad"],
         ["LpPool"] = ["kernel_shape", "strides", "pads", "dilations", "ceil_mode", "auto_pad", "p"],
@@ -30,10 +30,17 @@ internal static class OnnxNodeImport
         ["Pad"] = ["mode"],
         ["Dropout"] = ["seed", "ratio"],
         ["Identity"] = [],
+        ["Clip"] = [],
+        ["HardSwish"] = [],
+        ["HardSigmoid"] = ["alpha", "beta"],
+        ["Softmax"] = ["axis"],
+        ["GlobalMaxPool"] = [],
+        ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
+        ["Slice"] = [],
     };
 
     /// <summary>Every operator the import knows (Add joins residual branches or adds a MatMul's bias).</summary>
-    public static IReadOnlyCollection<string> Operators { get; } = [.. Known.Keys, "Add", "Constant"];
+    public static IReadOnlyCollection<string> Operators { get; } = [.. Known.Keys, "Add", "Mul", "Concat", "Split", "Transpose", "Constant"];
 
     /// <summary>The reader of <paramref name="node"/>'s attributes; refuses an unknown operator or attribute.</summary>
     public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source)
@@ -64,7 +71,14 @@ internal static class OnnxNodeImport
         "LeakyRelu" => new LeakyReLU(reader.Float("alpha", 0.01f)),
         "Flatten" => OnnxDenseImport.Flatten(reader, input),
         "Reshape" => OnnxDenseImport.Reshape(reader, input, initializers),
-        "Pad" => OnnxDenseImport.ZeroPad(reader, initializers),
+        "Pad" => OnnxDenseImport.Pad(reader, input, initializers),
+        "Clip" => OnnxActivationImport.Clip(reader),
+        "HardSwish" => new Hardswish(),
+        "HardSigmoid" => OnnxActivationImport.HardSigmoid(reader),
+        "Softmax" => OnnxActivationImport.Softmax(reader, input),
+        "GlobalMaxPool" => new GlobalMaxPool(),
+        "ReduceMean" => OnnxActivationImport.ReduceMean(reader, input),
+        "Slice" => OnnxActivationImport.Slice(reader, input),
         _ => null,
     };
 }

@@ -88,6 +88,18 @@ internal sealed class OnnxNodeReader
         return tensor;
     }
 
+    /// <summary>The int64 constant given as input <paramref name="index"/> (a folded shape, Slice's starts…).</summary>
+    public long[] Int64Constant(int index, string role)
+    {
+        string name = index < node.Inputs.Length ? node.Inputs[index] : "";
+        return initializers.TryGetValue(name, out OnnxTensor? tensor) && tensor.DataType == OnnxFields.Int64
+            ? tensor.Int64s
+            : throw Error($"the {role} '{name}' (input {index}) is not a constant int64 tensor");
+    }
+
+    /// <summary>The number of values of an INTS attribute, 0 when it is absent.</summary>
+    public int IntsLength(string name) => Find(name, OnnxFields.AttributeInts)?.Ints?.Length ?? 0;
+
     /// <summary>A constant whose dimensions must be <paramref name="dims"/>.</summary>
     public float[] Values(OnnxTensor tensor, string role, ReadOnlySpan<int> dims)
     {

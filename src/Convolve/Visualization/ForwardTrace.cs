@@ -17,6 +17,8 @@ public sealed class ForwardTrace
     private readonly Dictionary<Layer, (Tensor Input, Tensor Output, IndexTensor? Switches)> leaves = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Layer> started = new(ReferenceEqualityComparer.Instance);
     private readonly HashSet<Layer> stoppedInside = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<MergeLayer, Tensor[]> mergeInputs = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<Graph, int> lastNode = new(ReferenceEqualityComparer.Instance);
     private readonly Layer? target;
     private bool stopped;
 
@@ -67,15 +69,23 @@ public sealed class ForwardTrace
     public (Tensor Input, Tensor Output, IndexTensor? Switches) Of(Layer leaf) =>
         leaves.TryGetValue(leaf, out var record) ? record : throw new ArgumentException($"{leaf?.Name} did not run in this pass", nameof(leaf));
 
+    /// <summary>What a merge layer of a graph received in this pass.</summary>
+    public IReadOnlyList<Tensor> InputsOf(MergeLayer merge) =>
+        mergeInputs.TryGetValue(merge, out Tensor[]? inputs) ? inputs : throw new ArgumentException($"{merge?.Name} did not run in this pass", nameof(merge));
+
     /// <summary>
     /// Walks back from the chosen layer's output to the input: <paramref name="leafStep"/> maps a
-    /// signal at a leaf layer's output to its input; <paramref name="add"/> joins a residual block's branches.
+    /// signal at a leaf layer's output to its input; <paramref name="add"/> joins a residual block's
+    /// branches and the signals of a graph value read by several nodes; <paramref name="mergeStep"/>
+    /// maps a signal at a graph's merge layer (Concat, Add, Mul) to one signal per input (a graph
+    /// with merge layers is refused without it).
     /// </summary>
-    public T Reverse<T>(T signal, Func<Layer, T, T> leafStep, Func<T, T, T> add)
+    public T Reverse<T>(T signal, Func<Layer, T, T> leafStep, Func<T, T, T> add, Func<MergeLayer, T, IReadOnlyList<T>>? mergeStep = null)
     {
         ArgumentNullException.ThrowIfNull(leafStep);
         ArgumentNullException.ThrowIfNull(add);
-        return Back(Model, signal, leafStep, add);
+        Func<MergeLayer, T, IReadOnlyList<T>> merge = mergeStep ?? ((layer, _) => throw new NotSupportedException($"going back through {layer.Name} in a graph is not supported here"));
+        return Back(Model, signal, leafStep, add, merge);
     }
 
     private Tensor Forward(Layer layer, Tensor input)
@@ -85,6 +95,7 @@ public sealed class ForwardTrace
         {
             Sequential sequential => ForwardChain(sequential, input),
             Residual residual => ForwardBlock(residual, input),
+            Graph graph => ForwardGraph(graph, input),
             _ => ForwardLeaf(layer, input),
         };
         if (stopped && !ReferenceEquals(layer, target))
@@ -125,6 +136,35 @@ public sealed class ForwardTrace
         return sum;
     }
 
+    /// <summary>The graph's nodes in order, up to the chosen layer when it is one of them (or inside one).</summary>
+    private Tensor ForwardGraph(Graph graph, Tensor input)
+    {
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [graph.Input] = input };
+        for (int i = 0; i < graph.Nodes.Count; i++)
+        {
+            GraphNode node = graph.Nodes[i];
+            Tensor[] read = [.. node.Inputs.Select(v => values[v])];
+            if (node.Layer is MergeLayer merge)
+            {
+                started.Add(merge);
+                values[node.Name] = merge.Forward(read);
+                mergeInputs[merge] = read;
+                leaves[merge] = (read[0], values[node.Name], null); // its output, for feature maps; InputsOf has all inputs
+                stopped |= ReferenceEquals(merge, target);
+            }
+            else
+            {
+                values[node.Name] = Forward(node.Layer, read[0]);
+            }
+            lastNode[graph] = i;
+            if (stopped)
+            {
+                return values[node.Name];
+            }
+        }
+        return values[graph.Output];
+    }
+
     private Tensor ForwardLeaf(Layer layer, Tensor input)
     {
         Tensor output = layer.Forward(input);
@@ -134,7 +174,7 @@ public sealed class ForwardTrace
         return output;
     }
 
-    private T Back<T>(Layer layer, T signal, Func<Layer, T, T> leafStep, Func<T, T, T> add)
+    private T Back<T>(Layer layer, T signal, Func<Layer, T, T> leafStep, Func<T, T, T> add, Func<MergeLayer, T, IReadOnlyList<T>> merge)
     {
         switch (layer)
         {
@@ -142,19 +182,43 @@ public sealed class ForwardTrace
                 T x = signal;
                 for (int i = sequential.Count - 1; i >= 0; i--)
                 {
-                    x = started.Contains(sequential[i]) ? Back(sequential[i], x, leafStep, add) : x;
+                    x = started.Contains(sequential[i]) ? Back(sequential[i], x, leafStep, add, merge) : x;
                 }
                 return x;
             case Residual residual when stoppedInside.Contains(layer):
                 // Only the branch that reached the chosen layer carries the signal.
                 return residual.Shortcut is not null && started.Contains(residual.Shortcut)
-                    ? Back(residual.Shortcut, signal, leafStep, add)
-                    : Back(residual.Body, signal, leafStep, add);
+                    ? Back(residual.Shortcut, signal, leafStep, add, merge)
+                    : Back(residual.Body, signal, leafStep, add, merge);
             case Residual residual:
-                T body = Back(residual.Body, signal, leafStep, add);
-                return add(body, residual.Shortcut is null ? signal : Back(residual.Shortcut, signal, leafStep, add));
+                T body = Back(residual.Body, signal, leafStep, add, merge);
+                return add(body, residual.Shortcut is null ? signal : Back(residual.Shortcut, signal, leafStep, add, merge));
+            case Graph graph:
+                return BackGraph(graph, signal, leafStep, add, merge);
             default:
                 return leafStep(layer, signal);
         }
+    }
+
+    /// <summary>A graph's nodes in reverse from the last one that ran; a value read by several nodes gets the sum of their signals.</summary>
+    private T BackGraph<T>(Graph graph, T signal, Func<Layer, T, T> leafStep, Func<T, T, T> add, Func<MergeLayer, T, IReadOnlyList<T>> merge)
+    {
+        int last = lastNode[graph];
+        var signals = new Dictionary<string, T>(StringComparer.Ordinal) { [stoppedInside.Contains(graph) ? graph.Nodes[last].Name : graph.Output] = signal };
+        for (int i = last; i >= 0; i--)
+        {
+            GraphNode node = graph.Nodes[i];
+            if (!signals.Remove(node.Name, out T? s))
+            {
+                continue; // nothing from the chosen layer reaches this node
+            }
+            IReadOnlyList<T> parts = node.Layer is MergeLayer m ? merge(m, s) : [Back(node.Layer, s, leafStep, add, merge)];
+            for (int k = 0; k < node.Inputs.Count; k++)
+            {
+                string value = node.Inputs[k];
+                signals[value] = signals.TryGetValue(value, out T? held) ? add(held, parts[k]) : parts[k];
+            }
+        }
+        return signals.TryGetValue(graph.Input, out T? result) ? result : throw new InvalidOperationException($"no signal from the chosen layer reaches the input of {graph.Name}");
     }
 }

@@ -5,7 +5,7 @@ namespace Convolve.Visualization;
 /// <summary>
 /// The layers of a network that can be looked at: every leaf layer and every residual block, in
 /// forward order, named by module path as PyTorch's <c>named_modules</c> (a residual block's
-/// children are <c>body</c> and <c>shortcut</c>).
+/// children are <c>body</c> and <c>shortcut</c>, a graph's are its nodes by name).
 /// </summary>
 public static class NetworkLayers
 {
@@ -52,6 +52,12 @@ public static class NetworkLayers
                     Visit(residual.Shortcut, Child(path, "shortcut"), found);
                 }
                 found.Add((path, residual));
+                break;
+            case Graph graph:
+                foreach (GraphNode node in graph.Nodes)
+                {
+                    Visit(node.Layer, Child(path, node.Name), found);
+                }
                 break;
             default:
                 found.Add((path, layer));

@@ -27,7 +27,26 @@ public sealed class Projector(ProjectionMethod method)
         {
             throw new ArgumentException($"the signal has shape {signal.Shape} but the traced layer's output has {trace.Output.Shape}", nameof(signal));
         }
-        return trace.Reverse(signal, (layer, s) => Step(trace, layer, s), Add);
+        return trace.Reverse(signal, (layer, s) => Step(trace, layer, s), Add, (merge, s) => Merge(trace, merge, s));
+    }
+
+    /// <summary>
+    /// Back through a graph's merge layer by its own backward: a Concat hands each input its slice of
+    /// the signal, an Add each input the whole signal. The deconvnet takes a Mul's gate (the broadcast
+    /// operand, as squeeze-excitation's [N, C, 1, 1]; else the second) as a recorded constant: the
+    /// gated input gets the signal times the gate and the gate's branch nothing, as a max pooling's
+    /// switches are constants to it; the gradient and guided backpropagation follow both inputs.
+    /// </summary>
+    private IReadOnlyList<Tensor> Merge(ForwardTrace trace, MergeLayer merge, Tensor signal)
+    {
+        IReadOnlyList<Tensor> grads = merge.BackwardAll(signal);
+        IReadOnlyList<Tensor> inputs = trace.InputsOf(merge);
+        if (Method != ProjectionMethod.Deconvnet || merge is not Mul || inputs.Count != 2)
+        {
+            return grads;
+        }
+        int gate = inputs[0].Size < inputs[1].Size ? 0 : 1;
+        return gate == 0 ? [new Tensor(inputs[0].Shape), grads[1]] : [grads[0], new Tensor(inputs[1].Shape)];
     }
 
     private Tensor Step(ForwardTrace trace, Layer layer, Tensor signal)

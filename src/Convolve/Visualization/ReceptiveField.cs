@@ -23,7 +23,10 @@ public static class ReceptiveField
         InputBox? start = position.Length == 0 || output.Rank != position.Length + 2
             ? null
             : new InputBox(position, position.Select(p => p + 1).ToArray(), position, position.Select(p => p + 1).ToArray());
-        InputBox? box = trace.Reverse(start, (layer, b) => Step(trace, layer, b), (a, b) => a is null || b is null ? null : InputBox.Union(a, b));
+        // Through a graph's merge layer every input keeps the box: a Concat or an Add reads each at the same places; a
+        // broadcast gate ([N, C, 1, 1]) is bounded by its own branch when that branch is walked.
+        InputBox? box = trace.Reverse(start, (layer, b) => Step(trace, layer, b), (a, b) => a is null || b is null ? null : InputBox.Union(a, b),
+            (merge, b) => [.. trace.InputsOf(merge).Select(_ => b)]);
         return box ?? InputBox.Whole(trace.Input.Shape.Dimensions[2..]);
     }
 

@@ -38,6 +38,21 @@ internal static class LayerSamples
         ["Tanh"] = (() => new Tanh(), new Shape(2, 3)),
         ["Flatten"] = (() => new Flatten(0, 2), new Shape(2, 3, 4, 5)),
         ["Dropout"] = (() => new Dropout(0.3f), new Shape(2, 3)),
+        ["ConstantPad 2-d"] = (() => new ConstantPad([0, 1], [2, 0], 0.25f), new Shape(2, 3, 4, 5)),
+        ["ConstantPad -inf"] = (() => new ConstantPad([1], [0], float.NegativeInfinity), new Shape(2, 3, 4)),
+        ["Hardtanh ReLU6"] = (() => new Hardtanh(0, 6), new Shape(2, 3, 4)),
+        ["Hardtanh one-sided"] = (() => new Hardtanh(-0.5f, float.PositiveInfinity), new Shape(2, 5)),
+        ["SiLU"] = (() => new SiLU(), new Shape(2, 3, 2, 2)),
+        ["Hardswish"] = (() => new Hardswish(), new Shape(2, 3, 2, 2)),
+        ["Hardsigmoid"] = (() => new Hardsigmoid(), new Shape(2, 3, 2, 2)),
+        ["Softmax"] = (() => new Softmax(1), new Shape(2, 4, 3)),
+        ["GlobalMaxPool"] = (() => new GlobalMaxPool(), new Shape(2, 3, 4, 5)),
+        ["ReduceMean"] = (() => new ReduceMean(2, keepDim: false), new Shape(2, 3, 4, 5)),
+        ["ReduceMean kept"] = (() => new ReduceMean(2, keepDim: true), new Shape(2, 3, 4, 5)),
+        ["Slice"] = (() => new Slice(1, 1, 3), new Shape(2, 4, 3, 3)),
+        ["ChannelShuffle"] = (() => new ChannelShuffle(3), new Shape(2, 6, 2, 3)),
+        ["Concat"] = (() => new Concat(1), new Shape(2, 3, 2)),
+        ["Graph"] = (SampleGraph, new Shape(2, 4, 6, 6)),
         ["Sequential"] = (() => new Sequential(new Conv2d(1, 2, 3, random: R()), new ReLU(), new Flatten(), new Linear(18, 2, random: R())), new Shape(2, 1, 5, 5)),
         ["Sequential empty"] = (() => new Sequential(), new Shape(2, 3)),
         ["Residual with shortcut"] = (() => new Residual(
@@ -65,6 +80,33 @@ internal static class LayerSamples
     /// <summary>Every non-abstract Layer subclass defined in the library.</summary>
     public static IEnumerable<Type> LibraryLayerTypes() =>
         typeof(Layer).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(Layer)) && !t.IsAbstract);
+
+    /// <summary>
+    /// A graph using every merge layer, a value read three times (x) and a squeeze-excitation gate:
+    /// y = Concat(conv(x)·gate(conv(x)), x[:, 0:2]) + x-shaped sum of branches.
+    /// </summary>
+    public static Graph SampleGraph() => new(
+    [
+        new GraphNode("conv", new Conv2d(4, 4, 3, padding: 1, random: R()), ["input"]),
+        new GraphNode("pool", new AdaptiveAvgPool2d(1), ["conv"]),
+        new GraphNode("fc", new Conv2d(4, 4, 1, random: R()), ["pool"]),
+        new GraphNode("gate", new Hardsigmoid(), ["fc"]),
+        new GraphNode("scaled", new Mul(), ["conv", "gate"]),
+        new GraphNode("half", new Slice(1, 0, 2), ["input"]),
+        new GraphNode("joined", new Concat(1), ["scaled", "half"]),
+        new GraphNode("shuffled", new ChannelShuffle(2), ["joined"]),
+        new GraphNode("narrow", new Slice(1, 2, 6), ["shuffled"]),
+        new GraphNode("sum", new Add(), ["narrow", "input"]),
+    ], "sum");
+
+    /// <summary>The type of <paramref name="layer"/> and of every layer inside it.</summary>
+    public static IEnumerable<Type> TypesWithin(Layer layer) => layer switch
+    {
+        Sequential s => s.SelectMany(TypesWithin).Prepend(layer.GetType()),
+        Residual r => TypesWithin(r.Body).Concat(r.Shortcut is null ? [] : TypesWithin(r.Shortcut)).Prepend(layer.GetType()),
+        Graph g => g.Nodes.SelectMany(n => TypesWithin(n.Layer)).Prepend(layer.GetType()),
+        _ => [layer.GetType()],
+    };
 
     private static RandomSource R() => new(11);
 }

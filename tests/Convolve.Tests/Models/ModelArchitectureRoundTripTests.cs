@@ -16,7 +16,7 @@ public class ModelArchitectureRoundTripTests
     [Fact]
     public void Every_library_layer_type_has_a_sample_and_a_format()
     {
-        var sampled = LayerSamples.Labels.Select(label => LayerSamples.Create(label).GetType()).ToHashSet();
+        var sampled = LayerSamples.Labels.SelectMany(label => LayerSamples.TypesWithin(LayerSamples.Create(label))).ToHashSet();
         Assert.All(LayerSamples.LibraryLayerTypes(), type => Assert.Contains(type, sampled));
         Assert.Equal(LayerSamples.LibraryLayerTypes().Select(t => t.Name).Order(), ModelArchitecture.LayerTypes.Order());
     }
