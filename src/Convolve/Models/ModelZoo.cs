@@ -4,17 +4,33 @@ using Convolve.Tensors;
 namespace Convolve.Models;
 
 /// <summary>
-/// Ready-made networks for square single- or multi-channel images (Fashion-MNIST, MNIST), each a
-/// flat <see cref="Sequential"/> whose parameter names are those of the same <c>nn.Sequential</c>
-/// in PyTorch. Every layer takes PyTorch's default initialisation from the given
-/// <see cref="RandomSource"/> in layer order, so a seed fixes the whole network.
+/// Ready-made networks for square single- or multi-channel images (Fashion-MNIST, MNIST, CIFAR,
+/// ImageNet), each a flat <see cref="Sequential"/> whose parameter names are those of the same
+/// <c>nn.Sequential</c> in PyTorch (tools/reference/make_zoo_reference.py builds the twins). Every
+/// layer takes PyTorch's default initialisation from the given <see cref="RandomSource"/> in layer
+/// order, and resnet18, mobilenet-v2 and squeezenet then torchvision's own, so a seed fixes the
+/// whole network.
 /// </summary>
 public static class ModelZoo
 {
-    private static readonly string[] KnownNames = ["lenet5", "fashion-cnn", "vgg-small", "resnet-small"];
+    private static readonly string[] SmallModels = ["lenet5", "fashion-cnn", "vgg-small", "resnet-small"];
 
-    /// <summary>The names <see cref="Create"/> accepts: <c>lenet5</c>, <c>fashion-cnn</c>, <c>vgg-small</c>, <c>resnet-small</c>.</summary>
+    private static readonly string[] KnownNames = [.. SmallModels, "resnet18", "mobilenet-v2", "squeezenet"];
+
+    /// <summary>
+    /// The names <see cref="Create"/> accepts: <c>lenet5</c>, <c>fashion-cnn</c>, <c>vgg-small</c>,
+    /// <c>resnet-small</c>, and torchvision's <c>resnet18</c>, <c>mobilenet-v2</c> and <c>squeezenet</c>
+    /// (1.1), whose stem is torchvision's for images of 64 pixels or more and the CIFAR variants'
+    /// stride-1 3×3 stem below that.
+    /// </summary>
     public static IReadOnlyList<string> Names { get; } = Array.AsReadOnly(KnownNames);
+
+    /// <summary>
+    /// The small networks among <see cref="Names"/> (up to about 0.5 M parameters and a few MFLOPs
+    /// per 28×28 image): the ones tests may run under every algorithm and thread count, where the
+    /// torchvision-sized ones (1.2–11.7 M parameters) would cost minutes.
+    /// </summary>
+    public static IReadOnlyList<string> SmallNames { get; } = Array.AsReadOnly(SmallModels);
 
     /// <summary>Builds the named network for input Shape [N, inChannels, imageSize, imageSize] and output Shape [N, classes].</summary>
     /// <param name="name">One of <see cref="Names"/> (case-insensitive).</param>
@@ -36,6 +52,9 @@ public static class ModelZoo
             "fashion-cnn" => FashionCnn(options),
             "vgg-small" => VggSmall(options),
             "resnet-small" => ResNetSmall.Create(options),
+            "resnet18" => ResNet18.Create(options),
+            "mobilenet-v2" => MobileNetV2.Create(options),
+            "squeezenet" => SqueezeNet.Create(options),
             _ => throw new ArgumentException($"unknown model \"{name}\"; known models: {string.Join(", ", KnownNames)}", nameof(name)),
         };
     }

@@ -29,7 +29,8 @@ internal static class ResNetSmall
         return model;
     }
 
-    private static Residual BasicBlock(ZooOptions o, int inChannels, int outChannels, int stride)
+    /// <summary>A basic block <c>body(x) + shortcut(x)</c> (the ReLU after it is the caller's); shared with <see cref="ResNet18"/>.</summary>
+    internal static Residual BasicBlock(ZooOptions o, int inChannels, int outChannels, int stride)
     {
         var body = new Sequential(
             Conv3x3(o, inChannels, outChannels, stride), new BatchNorm2d(outChannels), new ReLU(),
@@ -40,6 +41,7 @@ internal static class ResNetSmall
         return new Residual(body, shortcut);
     }
 
-    private static Conv2d Conv3x3(ZooOptions o, int inChannels, int outChannels, int stride) =>
+    /// <summary>A 3×3 convolution with padding 1 and no bias (a batch normalisation follows it).</summary>
+    internal static Conv2d Conv3x3(ZooOptions o, int inChannels, int outChannels, int stride) =>
         new(inChannels, outChannels, 3, stride: stride, padding: 1, bias: false, random: o.Random);
 }

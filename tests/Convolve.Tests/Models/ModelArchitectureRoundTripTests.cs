@@ -69,8 +69,13 @@ public class ModelArchitectureRoundTripTests
         Assert.Equal(ZooReference.Buffers(name), model.NamedBuffers().Select(b => (b.Name, b.Buffer.Shape)).ToArray());
     }
 
+    // The small models take PyTorch's default initialisation, which the architecture rebuilds from a
+    // seed; resnet18, mobilenet-v2 and squeezenet then take torchvision's, a choice of the zoo that the
+    // architecture JSON does not record (a checkpoint carries the values themselves).
+    public static TheoryData<string> SmallZooNames => new(ModelZoo.SmallNames);
+
     [Theory]
-    [MemberData(nameof(ZooNames))]
+    [MemberData(nameof(SmallZooNames))]
     public void The_same_seed_rebuilds_the_same_initial_values(string name)
     {
         Sequential original = ModelZoo.Create(name, random: new RandomSource(7));

@@ -1,6 +1,9 @@
 using Convolve.Layers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Convolve.Losses;
 using Convolve.Models;
+using Convolve.Diagnostics;
 using Convolve.Tensors;
 
 namespace Convolve.Tests.Models;
@@ -10,11 +13,115 @@ public class ModelZooTests
     public static TheoryData<string> ZooNames => ZooReference.Names();
 
     [Fact]
-    public void Names_lists_the_four_models()
+    public void Names_lists_the_seven_models_and_the_small_ones()
     {
-        Assert.Equal(["lenet5", "fashion-cnn", "vgg-small", "resnet-small"], ModelZoo.Names);
+        Assert.Equal(["lenet5", "fashion-cnn", "vgg-small", "resnet-small", "resnet18", "mobilenet-v2", "squeezenet"], ModelZoo.Names);
+        Assert.Equal(["lenet5", "fashion-cnn", "vgg-small", "resnet-small"], ModelZoo.SmallNames);
         Assert.Equal(ModelZoo.Names.Order(), ZooReference.ModelNames.Order());
     }
+
+    public static TheoryData<string> LargeNames => ZooReference.LargeNames();
+
+    [Theory]
+    [MemberData(nameof(LargeNames))]
+    public void ImageNet_stems_have_the_twins_layout_architecture_and_output_shapes(string name)
+    {
+        Shape input = ZooReference.LargeInput;
+        JsonElement reference = ZooReference.Large(name);
+        Sequential model = ModelZoo.Create(name, input[1], 10, input[^1], new RandomSource(1));
+        Assert.Equal(ZooReference.Entries(reference, "parameters"), model.NamedParameters().Select(p => (p.Name, p.Parameter.Shape)).ToArray());
+        Assert.Equal(ZooReference.Entries(reference, "buffers"), model.NamedBuffers().Select(b => (b.Name, b.Buffer.Shape)).ToArray());
+        Assert.Equal(reference.GetProperty("numel").GetInt64(), model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size));
+        string ours = ModelArchitecture.ToJson(model);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(reference.GetProperty("architecture").GetRawText()), JsonNode.Parse(ours)), $"{name}: {ours}");
+        ModelSummary summary = ModelSummary.Of(model, input);
+        Assert.Equal(ZooReference.Entries(reference, "output_shapes"), summary.Rows.Select(r => (r.Name, r.OutputShape)).ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(LargeNames))]
+    public void ImageNet_stems_hold_torchvisions_state_dict_entries_in_order(string name)
+    {
+        // Names differ (positional here, torchvision's attributes there), shapes and order do not, so
+        // a torchvision state_dict maps onto ours entry by entry; the script asserts the same logits.
+        Shape input = ZooReference.LargeInput;
+        Sequential model = ModelZoo.Create(name, input[1], 10, input[^1], new RandomSource(1));
+        var torchvision = ZooReference.TorchvisionStateDict(name);
+        bool IsBuffer(string entry) => entry.EndsWith(".running_mean", StringComparison.Ordinal) || entry.EndsWith(".running_var", StringComparison.Ordinal) || entry.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
+        Assert.Equal(torchvision.Where(e => !IsBuffer(e.Name)).Select(e => e.Shape), model.NamedParameters().Select(p => p.Parameter.Shape));
+        Assert.Equal(torchvision.Where(e => IsBuffer(e.Name)).Select(e => e.Shape), model.NamedBuffers().Select(b => b.Buffer.Shape));
+        Assert.Equal(torchvision.Where(e => IsBuffer(e.Name)).Select(e => e.Name[(e.Name.LastIndexOf('.') + 1)..]), model.NamedBuffers().Select(b => b.Name[(b.Name.LastIndexOf('.') + 1)..]));
+    }
+
+    [Theory]
+    [InlineData("resnet18", 11_689_512)]
+    [InlineData("mobilenet-v2", 3_504_872)]
+    [InlineData("squeezenet", 1_235_496)]
+    public void ImageNet_size_models_have_torchvisions_parameter_count(string name, long torchvision)
+    {
+        // The counts torchvision's documentation gives, and the ones the script measured.
+        Assert.Equal(torchvision, ZooReference.TorchvisionParameterCount(name));
+        Sequential model = ModelZoo.Create(name, 3, 1000, 224, new RandomSource(1));
+        Assert.Equal(torchvision, model.NamedParameters().Sum(p => (long)p.Parameter.Value.Size));
+        Assert.Equal(new Shape(1, 1000), model.OutputShape(new Shape(1, 3, 224, 224)));
+    }
+
+    [Theory]
+    // Below 64 pixels the CIFAR stem (stride 1, no pooling); from 64 on torchvision's (÷4 before the first stage).
+    [InlineData("resnet18", 63, 512, 8)]
+    [InlineData("resnet18", 64, 512, 2)]
+    [InlineData("mobilenet-v2", 32, 1280, 4)]
+    [InlineData("mobilenet-v2", 64, 1280, 2)]
+    [InlineData("squeezenet", 32, 512, 8)]
+    [InlineData("squeezenet", 64, 512, 3)]
+    public void The_stem_follows_the_image_size(string name, int size, int channels, int finalMap)
+    {
+        Sequential model = ModelZoo.Create(name, 3, 10, size, new RandomSource(1));
+        // The last Fire, mobilenet's 1×1 to 1280 channels, resnet's last ReLU: the layer before the classifier's pooling.
+        int last = model.Count - name switch { "squeezenet" => 6, "mobilenet-v2" => 5, _ => 4 };
+        Shape shape = new(1, 3, size, size);
+        for (int i = 0; i <= last; i++)
+        {
+            shape = model[i].OutputShape(shape);
+        }
+        Assert.Equal(new Shape(1, channels, finalMap, finalMap), shape);
+    }
+
+    [Theory]
+    [InlineData("resnet18")]
+    [InlineData("mobilenet-v2")]
+    public void Convolutions_take_torchvisions_kaiming_normal_fan_out(string name)
+    {
+        Sequential model = ModelZoo.Create(name, 3, 10, 32, new RandomSource(3));
+        foreach (var (parameterName, parameter) in model.NamedParameters().Where(p => p.Parameter.Shape.Rank == 4 && p.Parameter.Shape.Size >= 4096))
+        {
+            // fan_out = out·k·k (a depthwise weight [c, 1, 3, 3] has fan_out c·9); σ = √2/√fan_out.
+            double expected = Math.Sqrt(2.0 / (parameter.Shape[0] * parameter.Shape[2] * parameter.Shape[3]));
+            double std = Math.Sqrt(parameter.Value.Data.Average(v => (double)v * v));
+            Assert.InRange(std / expected, 0.9, 1.1);
+        }
+        if (name == "mobilenet-v2")
+        {
+            Linear classifier = model.OfType<Linear>().Single();
+            Assert.InRange(Math.Sqrt(classifier.Weight.Value.Data.Average(v => (double)v * v)), 0.009, 0.011);
+            Assert.All(classifier.Bias!.Value.Data, b => Assert.Equal(0f, b));
+        }
+    }
+
+    [Fact]
+    public void Squeezenets_final_convolution_is_small_and_every_bias_zero()
+    {
+        Sequential model = ModelZoo.Create("squeezenet", 3, 10, 32, new RandomSource(3));
+        Assert.All(model.NamedParameters().Where(p => p.Name.EndsWith(".bias", StringComparison.Ordinal)), p => Assert.All(p.Parameter.Value.Data, b => Assert.Equal(0f, b)));
+        Conv2d final = model.OfType<Conv2d>().Last();
+        Assert.InRange(Math.Sqrt(final.Weight.Value.Data.Average(v => (double)v * v)), 0.009, 0.011);
+        // kaiming_uniform_(a=0): bound √6/√fan_in, σ = √2/√fan_in; squeeze of the last Fire: fan_in 512.
+        Graph fire = model.OfType<Graph>().Last();
+        var squeeze = (Conv2d)fire.Nodes[0].Layer;
+        double std = Math.Sqrt(squeeze.Weight.Value.Data.Average(v => (double)v * v));
+        Assert.InRange(std / Math.Sqrt(2.0 / 512), 0.9, 1.1);
+    }
+
 
     [Theory]
     [MemberData(nameof(ZooNames))]

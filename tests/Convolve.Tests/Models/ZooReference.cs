@@ -23,6 +23,23 @@ internal static class ZooReference
 
     public static JsonElement Model(string name) => Document.Value.RootElement.GetProperty("models").GetProperty(name);
 
+    /// <summary>The input shape of the "large" entries: 3 channels, 64×64, so the ImageNet stems.</summary>
+    public static Shape LargeInput => ToShape(Document.Value.RootElement.GetProperty("large_input"));
+
+    public static TheoryData<string> LargeNames() =>
+        new(Document.Value.RootElement.GetProperty("large").EnumerateObject().Select(model => model.Name));
+
+    /// <summary>resnet18, mobilenet-v2 or squeezenet at <see cref="LargeInput"/> with 10 classes; same fields as <see cref="Model"/>, and "torchvision".</summary>
+    public static JsonElement Large(string name) => Document.Value.RootElement.GetProperty("large").GetProperty(name);
+
+    /// <summary>torchvision 0.14's own state_dict entries (names and shapes, in order) at <see cref="LargeInput"/> with 10 classes.</summary>
+    public static (string Name, Shape Shape)[] TorchvisionStateDict(string name) => Entries(Large(name).GetProperty("torchvision").GetProperty("state_dict"));
+
+    /// <summary>torchvision's parameter count for 3 channels and 1000 classes.</summary>
+    public static long TorchvisionParameterCount(string name) => Large(name).GetProperty("torchvision").GetProperty("numel_1000_classes").GetInt64();
+
+    public static (string Name, Shape Shape)[] Entries(JsonElement entry, string field) => Entries(entry.GetProperty(field));
+
     /// <summary>The architecture JSON as PyTorch's modules describe themselves.</summary>
     public static string Architecture(string name) => Model(name).GetProperty("architecture").GetRawText();
 

@@ -18,9 +18,12 @@ public class PyTorchFixtureTests(ITestOutputHelper output)
         [.. Directory.GetFiles(Folder, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal)];
 
     [Fact]
-    public void Every_zoo_model_has_a_fixture()
+    public void Every_small_zoo_model_has_a_fixture()
     {
-        Assert.All(Convolve.Models.ModelZoo.Names, name => Assert.True(File.Exists(Path.Combine(Folder, name + ".onnx")), name));
+        // resnet18, mobilenet-v2 and squeezenet would be 2.9–45 MB files; their architectures are
+        // torchvision's (make_zoo_reference.py asserts the same logits), whose own exports
+        // tools/onnx/export_torchvision.py imports in CI (CONVOLVE_TORCHVISION_ONNX).
+        Assert.All(Convolve.Models.ModelZoo.SmallNames, name => Assert.True(File.Exists(Path.Combine(Folder, name + ".onnx")), name));
         Assert.True(Fixtures().Count >= 10);
     }
 
