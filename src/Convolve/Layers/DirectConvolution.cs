@@ -34,6 +34,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     // between calls (a reused batch, a gradient check's perturbed input) is always packed again.
     private (float[]? Source, DirectPlan? Plan) inputFramesOf, gradFramesOf;
 
+    // The weight array (and plan) whose forward packing `packed` holds, when KeepPackedWeights is on.
+    private (float[]? Source, DirectPlan? Plan) packedFrom;
+
     /// <summary>Floats of one image-group's input and output frames for <paramref name="layout"/>.</summary>
     public static long ImageFrameSize(in ConvolutionLayout layout, SimdLevel level)
     {
@@ -46,7 +49,12 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
-        p.PackForward(weight, weights);
+        if (!KeepPackedWeights || packedFrom != (weight, p))
+        {
+            p.PackForward(weight, weights);
+            packedFrom = KeepPackedWeights ? (weight, p) : default;
+        }
+        float[]? addend = Addend;
         bool keep = KeepInputFrames;
         float[] xs = keep ? Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize) : [];
         (inputFramesOf, gradFramesOf) = (default, default);
@@ -61,7 +69,19 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             }
             Span<float> image = OutputImage(output, p, n, g);
             p.OutputFrame.Unpack(workspace.Result, image, GroupBias(bias, g, p.OutChannels));
-            if (relu)
+            if (addend is not null)
+            {
+                Span<float> added = OutputImage(addend, p, n, g);
+                if (relu)
+                {
+                    Elementwise.Map(new ElementwiseAddRelu(), image, added, image);
+                }
+                else
+                {
+                    Elementwise.Map(new ElementwiseAdd(), image, added, image);
+                }
+            }
+            else if (relu)
             {
                 Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
             }
@@ -76,12 +96,27 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     /// </summary>
     public bool KeepInputFrames { get; set; } = true;
 
+    /// <summary>
+    /// Whether <see cref="Forward"/> packs the weights only when the weight array (or the plan) differs
+    /// from the last call's. Only for an owner that never changes a weight array it has passed in: a
+    /// compiled evaluation plan, whose folded weights are its own snapshot. Off for the layers, whose
+    /// weights change in place between steps.
+    /// </summary>
+    public bool KeepPackedWeights { get; set; }
+
+    /// <summary>
+    /// For a compiled evaluation plan: a batch of the output's shape that <see cref="Forward"/> adds to each
+    /// image after the bias and before the ReLU, while the image is in cache (a residual block's sum); null for none.
+    /// </summary>
+    public float[]? Addend { get; set; }
+
     /// <inheritdoc/>
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
         float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
         p.PackBackward(weight, weights);
+        packedFrom = default;
         bool packedAlready = gradFramesOf == (gradOutput, p);
         (inputFramesOf, gradFramesOf) = (default, default);
         float[] gs = gradFrames;

@@ -1,4 +1,5 @@
 using Convolve.Data;
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Losses;
 using Convolve.Tensors;
@@ -40,10 +41,11 @@ public static class Evaluator
         var slicer = new BatchSlicer(data.Images, batchSize);
         using (EvaluationMode.Enter(model))
         {
+            var plans = new EvaluationPlans(model);
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int start = chunk * batchSize;
-                Tensor logits = model.Forward(slicer.Slice(start));
+                Tensor logits = plans.Run(slicer.Slice(start));
                 ReadOnlySpan<int> labels = data.Labels.AsSpan(start, logits.Shape[0]);
                 chunkLosses[chunk] = loss.Forward(logits, labels);
                 for (int i = 0; i < labels.Length; i++)

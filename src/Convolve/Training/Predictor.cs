@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Tensors;
 
@@ -26,9 +27,10 @@ public static class Predictor
         var probabilities = new double[classes];
         using (EvaluationMode.Enter(model))
         {
+            var plans = new EvaluationPlans(model);
             for (int start = 0; start < count; start += batchSize)
             {
-                Tensor logits = model.Forward(slicer.Slice(start));
+                Tensor logits = plans.Run(slicer.Slice(start));
                 for (int i = 0; i < logits.Shape[0]; i++)
                 {
                     Softmax(logits.Span.Slice(i * classes, classes), probabilities);
