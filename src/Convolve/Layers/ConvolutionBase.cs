@@ -119,7 +119,7 @@ public abstract class ConvolutionBase : Layer
         IConvolutionAlgorithm implementation = Resolve(layout, ConvolutionPass.Forward) switch
         {
             ConvolutionAlgorithm.Direct => new DirectConvolution { KeepInputFrames = false, KeepPackedWeights = true },
-            ConvolutionAlgorithm.Winograd => new WinogradConvolution(),
+            ConvolutionAlgorithm.Winograd => new WinogradConvolution { KeepPackedWeights = true },
             _ => new Im2ColConvolution(),
         };
         return (layout, implementation);

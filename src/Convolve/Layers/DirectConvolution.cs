@@ -54,10 +54,14 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.PackForward(weight, weights);
             packedFrom = KeepPackedWeights ? (weight, p) : default;
         }
-        float[]? addend = Addend;
         bool keep = KeepInputFrames;
         float[] xs = keep ? Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize) : [];
         (inputFramesOf, gradFramesOf) = (default, default);
+        if (!keep && SplitsImages(p))
+        {
+            ForwardSplittingImages(p, input, weights, output, bias, relu);
+            return;
+        }
         ForEachImageGroup(p, (n, g, workspace) =>
         {
             workspace.Reserve(keep ? 0 : p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
@@ -65,28 +69,63 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), frame);
             fixed (float* x = frame, w = weights, result = workspace.Result)
             {
-                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result);
+                ForwardRows(p, x, w + ((long)g * p.ForwardGroupSize), result, 0, p.D.Out * p.H.Out);
             }
-            Span<float> image = OutputImage(output, p, n, g);
-            p.OutputFrame.Unpack(workspace.Result, image, GroupBias(bias, g, p.OutChannels));
-            if (addend is not null)
-            {
-                Span<float> added = OutputImage(addend, p, n, g);
-                if (relu)
-                {
-                    Elementwise.Map(new ElementwiseAddRelu(), image, added, image);
-                }
-                else
-                {
-                    Elementwise.Map(new ElementwiseAdd(), image, added, image);
-                }
-            }
-            else if (relu)
-            {
-                Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
-            }
+            FinishImage(p, workspace.Result, output, n, g, bias, relu);
         });
         inputFramesOf = keep ? (input, p) : default;
+    }
+
+    /// <summary>
+    /// True when the batch has fewer image-groups than threads to share them: each image's output rows are
+    /// then split over the threads instead (batch 1 in inference). Every output element is still computed by
+    /// one microkernel call in the same order, so the numbers do not depend on the split.
+    /// </summary>
+    private static bool SplitsImages(DirectPlan p) =>
+        !Parallelism.IsInsidePart && p.Layout.Batch * p.Layout.Groups < Parallelism.MaxThreads
+        && Parallelism.PartsFor(p.ImageWork, p.D.Out * p.H.Out) > 1;
+
+    /// <summary>The forward pass one image-group at a time, its output rows split over the threads; packing and unpacking stay on one thread.</summary>
+    private void ForwardSplittingImages(DirectPlan p, float[] input, float[] weights, float[] output, float[]? bias, bool relu)
+    {
+        DirectWorkspace workspace = workspaces.TryTake(out DirectWorkspace? kept) ? kept : new DirectWorkspace();
+        workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
+        int rows = p.D.Out * p.H.Out, groups = p.Layout.Groups;
+        for (int i = 0; i < p.Layout.Batch * groups; i++)
+        {
+            int n = i / groups, g = i % groups;
+            p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame.AsSpan(0, p.InputFrame.ImageSize));
+            fixed (float* x = workspace.Frame, w = weights, result = workspace.Result)
+            {
+                var (frame, panel, target) = ((nint)x, (nint)(w + ((long)g * p.ForwardGroupSize)), (nint)result);
+                Parallelism.For(rows, p.ImageWork / rows, (start, end) => ForwardRows(p, (float*)frame, (float*)panel, (float*)target, start, end));
+            }
+            FinishImage(p, workspace.Result, output, n, g, bias, relu);
+        }
+        workspaces.Add(workspace);
+    }
+
+    /// <summary>Unpacks image-group (n, g) from its result frame with the bias, then adds <see cref="Addend"/> and rectifies, while the image is in cache.</summary>
+    private void FinishImage(DirectPlan p, float[] result, float[] output, int n, int g, float[]? bias, bool relu)
+    {
+        Span<float> image = OutputImage(output, p, n, g);
+        p.OutputFrame.Unpack(result, image, GroupBias(bias, g, p.OutChannels));
+        if (Addend is float[] addend)
+        {
+            Span<float> added = OutputImage(addend, p, n, g);
+            if (relu)
+            {
+                Elementwise.Map(new ElementwiseAddRelu(), image, added, image);
+            }
+            else
+            {
+                Elementwise.Map(new ElementwiseAdd(), image, added, image);
+            }
+        }
+        else if (relu)
+        {
+            Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
+        }
     }
 
     /// <summary>
@@ -178,8 +217,8 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames.</summary>
     private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);
 
-    /// <summary>The forward pass of one image-group: every vector group, row and tile.</summary>
-    private static void ForwardImage(DirectPlan p, float* frame, float* weights, float* result)
+    /// <summary>The forward pass of output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) (rows count over depth and height) of one image-group: every vector group, row and tile.</summary>
+    private static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
     {
         BlockedFrame input = p.InputFrame, output = p.OutputFrame;
         DirectTile tile = p.ForwardTile;
@@ -190,17 +229,15 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 int vectors = Math.Min(tile.Vectors, output.Blocks - first);
                 float* panel = weights + p.ForwardPanel(first), target = result + ((long)first * output.BlockSize);
-                for (int od = 0; od < p.D.Out; od++)
+                for (int row = firstRow; row < endRow; row++)
                 {
-                    for (int oh = 0; oh < p.H.Out; oh++)
+                    int od = row / p.H.Out, oh = row % p.H.Out;
+                    for (int ow = 0; ow < p.W.Out; ow += width)
                     {
-                        for (int ow = 0; ow < p.W.Out; ow += width)
-                        {
-                            int pixels = Math.Min(width, p.W.Out - ow);
-                            DirectMicrokernel.Select(p.Level, pixels, vectors)(
-                                frame + input.Offset(0, 0, 0, od, oh, ow), offsets, segments, p.InDepth, panel,
-                                target + output.Offset(0, 0, 0, od, oh, ow), output.BlockSize);
-                        }
+                        int pixels = Math.Min(width, p.W.Out - ow);
+                        DirectMicrokernel.Select(p.Level, pixels, vectors)(
+                            frame + input.Offset(0, 0, 0, od, oh, ow), offsets, segments, p.InDepth, panel,
+                            target + output.Offset(0, 0, 0, od, oh, ow), output.BlockSize);
                     }
                 }
             }
