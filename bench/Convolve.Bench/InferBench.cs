@@ -22,7 +22,7 @@ internal static class InferBench
     private static readonly (string Name, int Channels, int Size)[] Cases =
         [("lenet5", 1, 28), ("fashion-cnn", 1, 28), ("vgg-small", 1, 28), ("resnet-small", 1, 28), ("vgg-small", 3, 32), ("resnet-small", 3, 32)];
 
-    public static void Run(TextWriter output, Benchmark benchmark, string? only, int[] batches, bool ort, int threads)
+    public static void Run(TextWriter output, Benchmark benchmark, string? only, int[] batches, bool ort, int threads, bool profile)
     {
         foreach (var (name, channels, size) in Cases.Where(c => only is null || c.Name == only))
         {
@@ -38,6 +38,13 @@ internal static class InferBench
                 Report(output, label, "layers", batch, benchmark.Measure(() => model.Forward(input)), 0);
                 EvaluationPlan plan = model.Compile(input.Shape);
                 Report(output, label, "plan", batch, benchmark.Measure(() => plan.Run(input)), RelativeDifference(plan.Run(input).Data, reference));
+                if (profile)
+                {
+                    foreach (var (step, milliseconds) in plan.Profile(input, 21))
+                    {
+                        output.WriteLine(FormattableString.Invariant($"PROFILE\t{label}\t{milliseconds:F4} ms\t{step}"));
+                    }
+                }
                 if (onnx is not null)
                 {
                     RunOnnxRuntime(output, benchmark, onnx, input, label, batch, reference, threads);

@@ -5,11 +5,11 @@ using Convolve.Kernels;
 //                                                               -- layers [--threads N] [--only name;name]
 //                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
 //                                                               -- passes [--threads N] [--only name;name]
-//                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort]
+//                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
     + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] "
-    + "| infer [--threads N] [--model NAME] [--batch B] [--ort] | microkernel";
+    + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
@@ -84,7 +84,7 @@ switch (args[0])
         LayerBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 2 }, only);
         break;
     case "infer":
-        InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads);
+        InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads, profile);
         break;
     default:
         TrainBench.Run(Console.Out, runs, profile, model);

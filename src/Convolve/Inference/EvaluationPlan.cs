@@ -66,6 +66,36 @@ public sealed class EvaluationPlan
         return PlanStep.RunAll(steps, input);
     }
 
+    /// <summary>
+    /// Each step's median time over <paramref name="runs"/> runs of the plan on <paramref name="input"/>, in milliseconds,
+    /// beside its <see cref="Steps"/> entry (a residual block counts as one step): where an inference's time goes.
+    /// </summary>
+    public IReadOnlyList<(string Step, double Milliseconds)> Profile(Tensor input, int runs)
+    {
+        Run(input);
+        if (runs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(runs), runs, "EvaluationPlan.Profile: runs must be at least 1");
+        }
+        var times = new double[steps.Length, runs];
+        for (int run = 0; run < runs; run++)
+        {
+            Tensor x = input;
+            for (int i = 0; i < steps.Length; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                x = steps[i].Run(x);
+                times[i, run] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+        IReadOnlyList<string> names = Steps;
+        return [.. Enumerable.Range(0, steps.Length).Select(i =>
+        {
+            double[] row = [.. Enumerable.Range(0, runs).Select(run => times[i, run]).Order()];
+            return (names[i], row[runs / 2]);
+        })];
+    }
+
     private static Layer? InTraining(Layer layer)
     {
         if (layer.IsTraining)

@@ -5,8 +5,9 @@ using Convolve.Tensors;
 namespace Convolve.Inference;
 
 /// <summary>
-/// A <see cref="Linear"/> layer, optionally with the ReLU after it: every row starts at the bias and the
-/// GEMM accumulates onto it (as the layer does), into the step's own buffer, from a snapshot of the weights.
+/// A <see cref="Linear"/> layer, optionally with the ReLU after it, into the step's own buffer from a snapshot of
+/// the weights: up to <see cref="MatrixVector.MaxRows"/> rows as dot products over the weight rows (split over the
+/// output features), more as the layer does it (every row starts at the bias and GEMM accumulates onto it).
 /// </summary>
 internal sealed class LinearStep : PlanStep
 {
@@ -30,6 +31,24 @@ internal sealed class LinearStep : PlanStep
     public override Tensor Run(Tensor input)
     {
         int rows = input.Size / inFeatures;
+        if (rows <= MatrixVector.MaxRows)
+        {
+            MatrixVector.Multiply(input.Span, rows, inFeatures, weight, outFeatures, bias, output.Span);
+        }
+        else
+        {
+            Multiply(input, rows);
+        }
+        if (relu)
+        {
+            Elementwise.Map(new ElementwiseRelu.Forward(), output.Span, output.Span);
+        }
+        return output;
+    }
+
+    /// <summary>The layer's own way: rows start at the bias and GEMM accumulates onto them.</summary>
+    private void Multiply(Tensor input, int rows)
+    {
         if (bias is not null)
         {
             for (int r = 0; r < rows; r++)
@@ -39,10 +58,5 @@ internal sealed class LinearStep : PlanStep
         }
         Gemm.Multiply(false, true, rows, outFeatures, inFeatures, 1f, input.Span, inFeatures,
             weight, inFeatures, bias is null ? 0f : 1f, output.Span, outFeatures);
-        if (relu)
-        {
-            Elementwise.Map(new ElementwiseRelu.Forward(), output.Span, output.Span);
-        }
-        return output;
     }
 }
