@@ -2,6 +2,7 @@ using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Models;
 using Convolve.Onnx;
+using Convolve.Serialization;
 using Convolve.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensor = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
@@ -22,7 +23,16 @@ internal static class InferBench
     private static readonly (string Name, int Channels, int Size)[] Cases =
         [("lenet5", 1, 28), ("fashion-cnn", 1, 28), ("vgg-small", 1, 28), ("resnet-small", 1, 28), ("vgg-small", 3, 32), ("resnet-small", 3, 32)];
 
-    public static void Run(TextWriter output, Benchmark benchmark, string? only, int[] batches, bool ort, int threads, bool profile)
+    /// <param name="output">Where the rows go.</param>
+    /// <param name="benchmark">The timing harness.</param>
+    /// <param name="only">One model's name, or null for all.</param>
+    /// <param name="batches">The batch sizes.</param>
+    /// <param name="ort">Whether to run ONNX Runtime too.</param>
+    /// <param name="threads">ONNX Runtime's intra-op threads (ours are Parallelism.MaxThreads).</param>
+    /// <param name="profile">Whether to print each plan step's time.</param>
+    /// <param name="saveFolder">Where to write each case's weights, inputs and plan outputs (<c>NAME-CxSxS.npz</c>) for
+    /// bench/compare_infer.py, or null.</param>
+    public static void Run(TextWriter output, Benchmark benchmark, string? only, int[] batches, bool ort, int threads, bool profile, string? saveFolder)
     {
         foreach (var (name, channels, size) in Cases.Where(c => only is null || c.Name == only))
         {
@@ -30,6 +40,7 @@ internal static class InferBench
             RandomStatistics(model, new RandomSource(1));
             model.Eval();
             byte[]? onnx = ort ? OnnxExporter.Export(model, new Shape(channels, size, size)) : null;
+            var saved = Model.StateTensors(model).ToList();
             foreach (int batch in batches)
             {
                 var input = Tensor.RandomUniform(new Shape(batch, channels, size, size), 7);
@@ -49,6 +60,13 @@ internal static class InferBench
                 {
                     RunOnnxRuntime(output, benchmark, onnx, input, label, batch, reference, threads);
                 }
+                saved.Add(TensorData.Create($"input.{batch}", input.Shape, input.Span));
+                saved.Add(TensorData.Create($"output.{batch}", plan.OutputShape, plan.Run(input).Span));
+            }
+            if (saveFolder is not null)
+            {
+                Directory.CreateDirectory(saveFolder);
+                NpzWriter.Save(Path.Combine(saveFolder, $"{name}-{channels}x{size}x{size}.npz"), saved);
             }
         }
     }

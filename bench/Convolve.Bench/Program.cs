@@ -5,11 +5,11 @@ using Convolve.Kernels;
 //                                                               -- layers [--threads N] [--only name;name]
 //                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
 //                                                               -- passes [--threads N] [--only name;name]
-//                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile]
+//                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
     + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] "
-    + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] | microkernel";
+    + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
@@ -28,6 +28,7 @@ string model = "fashion-cnn";
 string? inferModel = null;
 int[] inferBatches = [1, 64];
 bool ort = false;
+string? saveFolder = null;
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -53,6 +54,9 @@ for (int i = 1; i < args.Length; i++)
         case "--batch" when i + 1 < args.Length && int.TryParse(args[i + 1], out int batch) && batch > 0:
             inferBatches = [batch];
             i++;
+            break;
+        case "--save" when i + 1 < args.Length:
+            saveFolder = args[++i];
             break;
         case "--ort":
             ort = true;
@@ -84,7 +88,7 @@ switch (args[0])
         LayerBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 2 }, only);
         break;
     case "infer":
-        InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads, profile);
+        InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads, profile, saveFolder);
         break;
     default:
         TrainBench.Run(Console.Out, runs, profile, model);
