@@ -84,7 +84,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
             p.PackWeights(weight, weights, adjoint);
             packedFrom = KeepPackedWeights ? (weight, p, adjoint) : default;
         }
-        if (!Parallelism.IsInsidePart && p.Layout.Batch * groups < Parallelism.MaxThreads && Parallelism.PartsFor(p.ImageWork, 16) > 1)
+        if (!Parallelism.IsInsidePart && p.Layout.Batch * groups < Parallelism.MaxThreads && Parallelism.PartsFor(p.ImageWork / DirectConvolution.ImageSplitFactor, 16) > 1)
         {
             RunSplittingImages(p, input, weights, output, bias, relu);
             return;
