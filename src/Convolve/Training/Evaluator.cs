@@ -12,6 +12,7 @@ public static class Evaluator
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="data"/> in batches, in evaluation mode
     /// (the previous mode is restored afterwards), and tallies cross-entropy and the confusion matrix.
+    /// The batches run through compiled evaluation plans (<see cref="Inference.EvaluationPlan"/>), built for this call.
     /// </summary>
     /// <param name="model">A classifier mapping <c>[B, C, H, W]</c> to class scores <c>[B, classes]</c>.</param>
     /// <param name="data">At least one sample.</param>
