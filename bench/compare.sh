@@ -8,8 +8,11 @@
 # PyTorch runs at its strongest setting: ATEN_CPU_CAPABILITY=avx512 where the CPU has AVX-512 (Debian's
 # build defaults to AVX2 kernels; on a CPU without AVX-512 that setting dies with "Illegal instruction").
 # The passes part prints each convolution algorithm's forward, input-gradient and weight-gradient passes
-# apart with GFLOP/s as a share of the measured FMA peak.
-# Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,passes,train skips the GEMM part.
+# apart with GFLOP/s as a share of the measured FMA peak. The infer part runs every zoo model in evaluation
+# mode (1x28x28; 3x32x32 for vgg-small and resnet-small) at batch 1 and 64 with Convolve's compiled plan,
+# ONNX Runtime 1.31.1 and PyTorch's inference_mode, images/s and the worst relative difference of the outputs.
+# Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,passes,train,infer skips the GEMM part,
+# COMPARE=infer runs only the inference comparison.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -24,7 +27,7 @@ fi
 echo "# system BLAS: $(readlink -f /usr/lib/x86_64-linux-gnu/libblas.so.3)"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-parts=${COMPARE:-gemm,layers,passes,train}
+parts=${COMPARE:-gemm,layers,passes,train,infer}
 for threads in "${@:-1 2}"; do
   for t in $threads; do
     if [[ ,$parts, == *,gemm,* ]]; then
@@ -59,5 +62,22 @@ for threads in "${@:-1 2}"; do
                  printf "%-18s %-38s %10.3f %10.3f %8.2f\n", kind[k], name[k], o, t, (t > 0 ? o / t : 0) } }' \
           "$out/ours" "$out/torch"
     done
+    if [[ ,$parts, == *,infer,* ]]; then
+      # Inference: every zoo model in evaluation mode (random weights and batch-normalisation statistics),
+      # Convolve's compiled plan beside ONNX Runtime (the exported model, ORT_ENABLE_ALL, same threads, in the
+      # bench process) and PyTorch's torch.inference_mode() on the same weights and inputs.
+      rm -rf "$out/infer"
+      dotnet run -c Release --no-build --project bench/Convolve.Bench -- infer --threads "$t" --ort --save "$out/infer" | tee "$out/ours"
+      OPENBLAS_NUM_THREADS="$t" $torch_env /usr/bin/python3 bench/compare_infer.py --dir "$out/infer" --threads "$t" | tee "$out/torch"
+      echo "# ratio, infer, threads $t: Convolve plan images/s over ONNX Runtime's and PyTorch's (above 1 is faster);"
+      echo "# diff: worst |difference| / max |output| of ONNX Runtime against Convolve's layers, of PyTorch against Convolve's plan"
+      printf '%-36s %9s %9s %9s %7s %7s %9s %9s\n' case plan ort torch /ort /torch diff-ort diff-torch
+      awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" || $2 != "infer" { next }
+           { engine = $3; sub(/.* /, "", engine); base = $3; sub(/ [a-z]+$/, "", base); d = $8; sub(/^diff /, "", d)
+             rate[base, engine] = $4; diff[base, engine] = d; if (engine == "plan") order[++rows] = base }
+           END { for (i = 1; i <= rows; i++) { b = order[i]; p = rate[b, "plan"]; o = rate[b, "onnxruntime"]; t = rate[b, "torch"];
+                 printf "%-36s %9.1f %9.1f %9.1f %7.2f %7.2f %9s %9s\n", b, p, o, t, (o > 0 ? p / o : 0), (t > 0 ? p / t : 0), diff[b, "onnxruntime"], diff[b, "torch"] } }' \
+          "$out/ours" "$out/torch"
+    fi
   done
 done

@@ -5,15 +5,17 @@ using Convolve.Kernels;
 //                                                               -- layers [--threads N] [--only name;name]
 //                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
 //                                                               -- passes [--threads N] [--only name;name]
+//                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
-    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] | microkernel";
+    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] "
+    + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR] | microkernel";
 if (args is ["microkernel"])
 {
     MicrokernelBench.Run(Console.Out, new Benchmark());
     return 0;
 }
-if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train" or "passes"))
+if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train" or "passes" or "infer"))
 {
     Console.Error.WriteLine(Usage);
     return 2;
@@ -23,6 +25,10 @@ string[]? only = null;
 int runs = 50;
 bool profile = false;
 string model = "fashion-cnn";
+string? inferModel = null;
+int[] inferBatches = [1, 64];
+bool ort = false;
+string? saveFolder = null;
 for (int i = 1; i < args.Length; i++)
 {
     switch (args[i])
@@ -43,7 +49,17 @@ for (int i = 1; i < args.Length; i++)
             i++;
             break;
         case "--model" when i + 1 < args.Length:
-            model = args[++i];
+            model = inferModel = args[++i];
+            break;
+        case "--batch" when i + 1 < args.Length && int.TryParse(args[i + 1], out int batch) && batch > 0:
+            inferBatches = [batch];
+            i++;
+            break;
+        case "--save" when i + 1 < args.Length:
+            saveFolder = args[++i];
+            break;
+        case "--ort":
+            ort = true;
             break;
         case "--profile":
             profile = true;
@@ -70,6 +86,9 @@ switch (args[0])
         // Two seconds of warm-up per row: the tiered JIT needs that long to settle the code run on pool threads
         // (Conv2d(1,32,5) forward on 2 threads: 7 ms after 0.3 s of warm-up, 1.7 ms once settled or with tiering off).
         LayerBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 2 }, only);
+        break;
+    case "infer":
+        InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads, profile, saveFolder);
         break;
     default:
         TrainBench.Run(Console.Out, runs, profile, model);

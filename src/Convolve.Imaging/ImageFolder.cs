@@ -1,4 +1,5 @@
 using Convolve.Data;
+using Convolve.Kernels;
 using Convolve.Tensors;
 
 namespace Convolve.Imaging;
@@ -127,16 +128,21 @@ public static class ImageFolder
         int itemSize = channels * imageSize * imageSize;
         var images = new Tensor(new Shape(items.Length, channels, imageSize, imageSize));
         var errors = new Exception?[items.Length];
-        Parallel.For(0, items.Length, i =>
+        // Through the kernels' one owner of threads, so --threads and CONVOLVE_THREADS hold here too; one
+        // picture (decoding, resizing) counts as a whole thread's worth of work.
+        Parallelism.For(items.Length, Parallelism.MinWorkPerThread, (first, end) =>
         {
-            try
+            for (int i = first; i < end; i++)
             {
-                Tensor rgb = ImageFile.ReadRgb(items[i].File, imageSize, imageSize);
-                (channels == 1 ? ModelImage.ToGray(rgb) : rgb).Span.CopyTo(images.Span.Slice(i * itemSize, itemSize));
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                errors[i] = ex;
+                try
+                {
+                    Tensor rgb = ImageFile.ReadRgb(items[i].File, imageSize, imageSize);
+                    (channels == 1 ? ModelImage.ToGray(rgb) : rgb).Span.CopyTo(images.Span.Slice(i * itemSize, itemSize));
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    errors[i] = ex;
+                }
             }
         });
         if (errors.FirstOrDefault(e => e is not null) is { } first)

@@ -61,14 +61,14 @@ def fashion_cnn():
         nn.Linear(3136, 128), nn.ReLU(), nn.Linear(128, 10))
 
 
-def vgg_small():
-    layers, channels = [], 1
+def vgg_small(in_channels=1, size=28):
+    layers, channels = [], in_channels
     for width in (32, 64):
         for _ in range(2):
             layers += [nn.Conv2d(channels, width, 3, padding=1, bias=False), nn.BatchNorm2d(width), nn.ReLU()]
             channels = width
         layers.append(nn.MaxPool2d(2))
-    layers += [nn.Flatten(), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
+    layers += [nn.Flatten(), nn.Linear(64 * (size // 4) ** 2, 128), nn.ReLU(), nn.Dropout(0.5), nn.Linear(128, 10)]
     return nn.Sequential(*layers)
 
 
@@ -84,8 +84,8 @@ def basic_block(cin, cout, stride):
     return Residual(body, shortcut)
 
 
-def resnet_small():
-    layers, channels = [conv3x3(1, 16, 1), nn.BatchNorm2d(16), nn.ReLU()], 16
+def resnet_small(in_channels=1):
+    layers, channels = [conv3x3(in_channels, 16, 1), nn.BatchNorm2d(16), nn.ReLU()], 16
     for width, stride in ((16, 1), (32, 2), (64, 2)):
         layers += [basic_block(channels, width, stride), nn.ReLU()]
         channels = width

@@ -1,4 +1,5 @@
 using Convolve.Data;
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Losses;
 using Convolve.Tensors;
@@ -54,29 +55,32 @@ internal sealed class ReportScores
     /// <summary>Scores <paramref name="model"/> on <paramref name="test"/> in evaluation mode (the mode is restored).</summary>
     public static ReportScores Compute(Layer model, Dataset test, int batchSize = 64)
     {
-        bool training = model.IsTraining, reuse = model.ReuseBuffers;
+        bool training = model.IsTraining;
         model.Eval();
-        // Each batch's logits are scored before the next forward pass, so the layers may write into
-        // their kept result buffers, as during training: a 10,000-image test set then allocates no
-        // activations per batch (measured: a full-data run's peak memory went from 431 MB during
-        // training to 1.08 GB while the report scored the test set with fresh tensors in batches of 256).
-        model.SetReuseBuffers(true);
+        // Each batch's logits are scored before the next batch runs, so the compiled evaluation plans (one per
+        // batch shape: the full batch and the last) write into their own buffers: a 10,000-image test set then
+        // allocates no activations per batch (measured before the plans: a full-data run's peak memory went from
+        // 431 MB during training to 1.08 GB while the report scored the test set with fresh tensors in batches of 256).
         try
         {
+            var plans = new Dictionary<Shape, EvaluationPlan>();
             var samples = new List<SampleScore>(test.Count);
             int item = test.ItemShape.Size;
             for (int start = 0; start < test.Count; start += batchSize)
             {
                 int n = Math.Min(batchSize, test.Count - start);
                 var batch = new Tensor(new Shape([n, .. test.ItemShape.Dimensions]), test.Images.Data.AsSpan(start * item, n * item).ToArray());
-                samples.AddRange(Score(model.Forward(batch), test.Labels.AsSpan(start, n), start));
+                if (!plans.TryGetValue(batch.Shape, out EvaluationPlan? plan))
+                {
+                    plan = plans[batch.Shape] = model.Compile(batch.Shape);
+                }
+                samples.AddRange(Score(plan.Run(batch), test.Labels.AsSpan(start, n), start));
             }
             return new ReportScores(samples, test.Classes);
         }
         finally
         {
             model.SetTraining(training);
-            model.SetReuseBuffers(reuse);
         }
     }
 

@@ -24,11 +24,10 @@ internal static class GemmParallel
     private static void RunParts<TKernel>(GemmOperands operands, GemmBlocking blocking, GemmPartition partition)
         where TKernel : struct, IGemmMicrokernel
     {
-        var options = new ParallelOptions { MaxDegreeOfParallelism = partition.Parts };
-        Parallel.For(0, partition.Parts, options, part => Parallelism.RunAsPart(() =>
+        Parallelism.RunParts(partition.Parts, part =>
         {
             var (rowStart, rowEnd, columnStart, columnEnd) = partition.Range(part);
             GemmDriver.Run<TKernel>(operands, blocking, rowStart, rowEnd, columnStart, columnEnd);
-        }));
+        });
     }
 }

@@ -80,8 +80,25 @@ public static class Parallelism
             body(0, Math.Max(count, 0));
             return;
         }
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
-            RunAsPart(() => body((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts))));
+        RunParts(parts, part => body((int)((long)count * part / parts), (int)((long)count * (part + 1) / parts)));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/>(part) for parts 0 … <paramref name="parts"/> − 1 on up to that many threads, each as
+    /// a parallel part (work it starts stays on its thread): the one place threads are started, for a caller that
+    /// has cut its work itself (GEMM's two-dimensional partition). One part, or a call inside a part, runs in order here.
+    /// </summary>
+    internal static void RunParts(int parts, Action<int> body)
+    {
+        if (parts <= 1 || insidePart)
+        {
+            for (int part = 0; part < parts; part++)
+            {
+                body(part);
+            }
+            return;
+        }
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part => RunAsPart(() => body(part)));
     }
 
     /// <summary>Runs <paramref name="action"/> as one part of a parallel job: every kernel it starts stays on this thread.</summary>

@@ -103,6 +103,23 @@ public abstract class ConvolutionBase : Layer
         return implementation;
     }
 
+    /// <summary>
+    /// For a compiled evaluation plan (<see cref="Inference.EvaluationPlan"/>): the layout of the forward pass
+    /// for an input of <paramref name="inputShape"/> and a new instance of the algorithm that runs it, with
+    /// workspaces of its own, so the plan never disturbs the layer's own calls.
+    /// </summary>
+    internal (ConvolutionLayout Layout, IConvolutionAlgorithm Algorithm) NewForwardImplementation(Shape inputShape)
+    {
+        ConvolutionLayout layout = LayoutFor(inputShape, OutputShape(inputShape));
+        IConvolutionAlgorithm implementation = Resolve(layout, ConvolutionPass.Forward) switch
+        {
+            ConvolutionAlgorithm.Direct => new DirectConvolution { KeepInputFrames = false, KeepPackedWeights = true },
+            ConvolutionAlgorithm.Winograd => new WinogradConvolution { KeepPackedWeights = true },
+            _ => new Im2ColConvolution(),
+        };
+        return (layout, implementation);
+    }
+
     private IConvolutionAlgorithm Implementation(ConvolutionAlgorithm algorithm)
     {
         if (!implementations.TryGetValue(algorithm, out IConvolutionAlgorithm? implementation))

@@ -37,6 +37,9 @@ public abstract class PoolingLayer : Layer
     }
 
     /// <summary>Number of independent (n, c) planes, <c>N·C</c>.</summary>
+    /// <summary>The window of one plane for an input of <paramref name="inputShape"/>, for a compiled evaluation plan.</summary>
+    internal Window3 WindowFor(Shape inputShape) => Plan(inputShape).Window;
+
     private protected static int Planes(Shape shape) => shape[0] * shape[1];
 
     /// <summary>

@@ -79,7 +79,16 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     {
         int groups = p.Layout.Groups;
         float[] weights = Grow(ref packed, 16L * p.PanelSize * groups);
-        p.PackWeights(weight, weights, adjoint);
+        if (!KeepPackedWeights || packedFrom != (weight, p, adjoint))
+        {
+            p.PackWeights(weight, weights, adjoint);
+            packedFrom = KeepPackedWeights ? (weight, p, adjoint) : default;
+        }
+        if (!Parallelism.IsInsidePart && p.Layout.Batch * groups < Parallelism.MaxThreads && Parallelism.PartsFor(p.ImageWork / DirectConvolution.ImageSplitFactor, 16) > 1)
+        {
+            RunSplittingImages(p, input, weights, output, bias, relu);
+            return;
+        }
         Parallelism.For(p.Layout.Batch * groups, p.ImageWork, (start, end) =>
         {
             WinogradWorkspace workspace = Rent(p);
@@ -89,30 +98,70 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
                 p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
                 fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
                 {
-                    Transform(p, TileTransform.Input, frame, v);
-                    Multiply(p, v, w + (16L * g * p.PanelSize), m);
-                    Transform(p, TileTransform.Output, m, result);
+                    Transform(p, TileTransform.Input, frame, v, 0, p.InputFrame.Blocks);
+                    Multiply(p, v, w + (16L * g * p.PanelSize), m, 0, 16);
+                    Transform(p, TileTransform.Output, m, result, 0, p.OutputFrame.Blocks);
                 }
-                Span<float> image = Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane);
-                p.OutputFrame.Unpack(workspace.Result, image, DirectConvolution.GroupBias(bias, g, p.OutChannels));
-                if (relu)
-                {
-                    Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
-                }
+                FinishImage(p, workspace.Result, output, n, g, bias, relu);
             }
             workspaces.Add(workspace);
         });
     }
 
+    /// <summary>
+    /// Whether the weights are packed only when the weight array (or plan, or direction) differs from the last
+    /// call's: for a compiled evaluation plan, whose weights are its own snapshot (see <see cref="DirectConvolution.KeepPackedWeights"/>).
+    /// </summary>
+    public bool KeepPackedWeights { get; set; }
+
+    private (float[]? Source, WinogradPlan? Plan, bool Adjoint) packedFrom;
+
+    /// <summary>
+    /// The forward pass one image-group at a time when the batch has fewer image-groups than threads (batch 1 in
+    /// inference): the transforms split over channel blocks and the 16 products over ξ. Every value is computed
+    /// by the same calls in the same order as on one thread.
+    /// </summary>
+    private void RunSplittingImages(WinogradPlan p, float[] input, float[] weights, float[] output, float[]? bias, bool relu)
+    {
+        WinogradWorkspace workspace = Rent(p);
+        int groups = p.Layout.Groups;
+        for (int i = 0; i < p.Layout.Batch * groups; i++)
+        {
+            int n = i / groups, g = i % groups;
+            p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
+            fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
+            {
+                var (pf, pv, pm, pw, pr) = ((nint)frame, (nint)v, (nint)m, (nint)(w + (16L * g * p.PanelSize)), (nint)result);
+                long blockWork = p.ImageWork / 16 / Math.Max(1, p.InputFrame.Blocks);
+                Parallelism.For(p.InputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Input, (float*)pf, (float*)pv, start, end));
+                Parallelism.For(16, p.ImageWork / 16, (start, end) => Multiply(p, (float*)pv, (float*)pw, (float*)pm, start, end));
+                Parallelism.For(p.OutputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Output, (float*)pm, (float*)pr, start, end));
+            }
+            FinishImage(p, workspace.Result, output, n, g, bias, relu);
+        }
+        workspaces.Add(workspace);
+    }
+
+    /// <summary>Unpacks image-group (n, g) from its result frame with the bias, and rectifies it while it is in cache.</summary>
+    private static void FinishImage(WinogradPlan p, float[] result, float[] output, int n, int g, float[]? bias, bool relu)
+    {
+        Span<float> image = Image(output, n, g, p.OutChannels, p.Layout.OutputImage, p.Layout.Window.OutputPlane);
+        p.OutputFrame.Unpack(result, image, DirectConvolution.GroupBias(bias, g, p.OutChannels));
+        if (relu)
+        {
+            Elementwise.Map(new ElementwiseRelu.Forward(), image, image);
+        }
+    }
+
     /// <summary>The 16 products: for each ξ, every vector group of output channels and run of tiles, summed over the input channel blocks.</summary>
-    private static void Multiply(WinogradPlan p, float* v, float* weights, float* m)
+    private static void Multiply(WinogradPlan p, float* v, float* weights, float* m, int firstXi, int endXi)
     {
         DirectTile tile = p.Tile;
         int blocks = p.OutputFrame.Blocks, width = tile.TileWidth(p.Tiles), lanes = p.Lanes;
         nint vectorStride = (nint)p.Tiles * lanes;
         fixed (int* offsets = p.Offsets)
         {
-            for (int xi = 0; xi < 16; xi++)
+            for (int xi = firstXi; xi < endXi; xi++)
             {
                 for (int first = 0; first < blocks; first += tile.Vectors)
                 {
@@ -138,8 +187,8 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         nint tileStride = (nint)p.Tiles * lanes, square = lanes * lanes;
         fixed (float* frame = workspace.Frame, v = workspace.Transformed, grad = workspace.Result, u = workspace.Products, z = target)
         {
-            Transform(p, TileTransform.Input, frame, v);
-            Transform(p, TileTransform.Gradient, grad, u);
+            Transform(p, TileTransform.Input, frame, v, 0, inBlocks);
+            Transform(p, TileTransform.Gradient, grad, u, 0, outBlocks);
             for (int xi = 0; xi < 16; xi++)
             {
                 for (int first = 0; first < outBlocks; first += p.WeightVectors)
@@ -173,34 +222,34 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         Gradient,
     }
 
-    /// <summary>Applies a tile transform to every channel block and tile, from <paramref name="source"/> to <paramref name="target"/>, at the plan's SIMD level.</summary>
-    private static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target)
+    /// <summary>Applies a tile transform to channel blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>) and every tile, from <paramref name="source"/> to <paramref name="target"/>, at the plan's SIMD level.</summary>
+    private static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
     {
         switch (p.Level)
         {
             case SimdLevel.Vector512:
-                Transform<SimdOps512, Vector512<float>>(p, kind, source, target);
+                Transform<SimdOps512, Vector512<float>>(p, kind, source, target, firstBlock, endBlock);
                 break;
             case SimdLevel.Vector256:
-                Transform<SimdOps256, Vector256<float>>(p, kind, source, target);
+                Transform<SimdOps256, Vector256<float>>(p, kind, source, target, firstBlock, endBlock);
                 break;
             case SimdLevel.Vector128:
-                Transform<SimdOps128, Vector128<float>>(p, kind, source, target);
+                Transform<SimdOps128, Vector128<float>>(p, kind, source, target, firstBlock, endBlock);
                 break;
             default:
-                Transform<SimdOpsScalar, float>(p, kind, source, target);
+                Transform<SimdOpsScalar, float>(p, kind, source, target, firstBlock, endBlock);
                 break;
         }
     }
 
-    private static void Transform<TOps, TVector>(WinogradPlan p, TileTransform kind, float* source, float* target)
+    private static void Transform<TOps, TVector>(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
         BlockedFrame frame = kind == TileTransform.Input ? p.InputFrame : p.OutputFrame;
         nint stride = kind == TileTransform.Input ? p.InputStride : p.OutputStride;
         float* spatialBase = kind == TileTransform.Output ? target : source, transformedBase = kind == TileTransform.Output ? source : target;
-        for (int block = 0; block < frame.Blocks; block++)
+        for (int block = firstBlock; block < endBlock; block++)
         {
             for (int th = 0; th < p.TilesH; th++)
             {

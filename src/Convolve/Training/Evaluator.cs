@@ -1,4 +1,5 @@
 using Convolve.Data;
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Losses;
 using Convolve.Tensors;
@@ -11,6 +12,7 @@ public static class Evaluator
     /// <summary>
     /// Runs <paramref name="model"/> over <paramref name="data"/> in batches, in evaluation mode
     /// (the previous mode is restored afterwards), and tallies cross-entropy and the confusion matrix.
+    /// The batches run through compiled evaluation plans (<see cref="Inference.EvaluationPlan"/>), built for this call.
     /// </summary>
     /// <param name="model">A classifier mapping <c>[B, C, H, W]</c> to class scores <c>[B, classes]</c>.</param>
     /// <param name="data">At least one sample.</param>
@@ -40,10 +42,11 @@ public static class Evaluator
         var slicer = new BatchSlicer(data.Images, batchSize);
         using (EvaluationMode.Enter(model))
         {
+            var plans = new EvaluationPlans(model);
             for (int chunk = firstChunk; chunk < endChunk; chunk++)
             {
                 int start = chunk * batchSize;
-                Tensor logits = model.Forward(slicer.Slice(start));
+                Tensor logits = plans.Run(slicer.Slice(start));
                 ReadOnlySpan<int> labels = data.Labels.AsSpan(start, logits.Shape[0]);
                 chunkLosses[chunk] = loss.Forward(logits, labels);
                 for (int i = 0; i < labels.Length; i++)

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Tensors;
 
@@ -11,6 +12,7 @@ public static class Predictor
     /// Runs <paramref name="model"/> on <paramref name="images"/> in evaluation mode (the previous
     /// mode is restored afterwards) and returns, per image, the <paramref name="topK"/> most probable
     /// classes, most probable first, with probabilities from a log-sum-exp softmax in double.
+    /// The batches run through compiled evaluation plans (<see cref="Inference.EvaluationPlan"/>), built for this call.
     /// </summary>
     /// <param name="model">A classifier mapping <c>[B, …]</c> to class scores <c>[B, classes]</c>.</param>
     /// <param name="images">Shape [N, C, H, W] (or the model's input layout), N ≥ 1; one image is N = 1.</param>
@@ -26,9 +28,10 @@ public static class Predictor
         var probabilities = new double[classes];
         using (EvaluationMode.Enter(model))
         {
+            var plans = new EvaluationPlans(model);
             for (int start = 0; start < count; start += batchSize)
             {
-                Tensor logits = model.Forward(slicer.Slice(start));
+                Tensor logits = plans.Run(slicer.Slice(start));
                 for (int i = 0; i < logits.Shape[0]; i++)
                 {
                     Softmax(logits.Span.Slice(i * classes, classes), probabilities);

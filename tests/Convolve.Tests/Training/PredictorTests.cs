@@ -1,3 +1,4 @@
+using Convolve.Inference;
 using Convolve.Layers;
 using Convolve.Tensors;
 using Convolve.Training;
@@ -38,11 +39,24 @@ public class PredictorTests
         Assert.True(model.IsTraining, "the previous (training) mode is restored");
 
         model.Eval();
-        var logits = model.Forward(images);
+        // The predictor scores the logits of the compiled evaluation plan of each batch; they agree with the
+        // layers' to float rounding (EvaluationPlanTests), the probabilities with a double softmax of them exactly.
+        var logits = new float[count * 7];
+        for (int start = 0; start < count; start += batchSize)
+        {
+            int n = Math.Min(batchSize, count - start);
+            var batch = new Tensor(new Shape(n, 1, 3, 4), images.Data.AsSpan(start * 12, n * 12).ToArray());
+            model.Compile(batch.Shape).Run(batch).Span.CopyTo(logits.AsSpan(start * 7, n * 7));
+        }
+        float[] layers = model.Forward(images).Data;
+        for (int i = 0; i < logits.Length; i++)
+        {
+            Assert.True(Math.Abs(logits[i] - layers[i]) <= 1e-5 * (1 + Math.Abs(layers[i])), $"logit {i}: plan {logits[i]}, layers {layers[i]}");
+        }
         Assert.Equal(count, predictions.Length);
         for (int n = 0; n < count; n++)
         {
-            double[] expected = ReferenceSoftmax(logits.Span.Slice(n * 7, 7));
+            double[] expected = ReferenceSoftmax(logits.AsSpan(n * 7, 7));
             int[] order = [.. Enumerable.Range(0, 7).OrderByDescending(j => expected[j])];
             var top = predictions[n].Top;
             Assert.Equal(k, top.Count);

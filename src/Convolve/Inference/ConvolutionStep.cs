@@ -1,0 +1,76 @@
+using Convolve.Kernels;
+using Convolve.Layers;
+using Convolve.Tensors;
+
+namespace Convolve.Inference;
+
+/// <summary>
+/// A convolution with what follows it fused in: a <see cref="BatchNorm"/> folded into its weights and
+/// bias (<see cref="BatchNormFolding"/>), then optionally a residual block's shortcut added
+/// (<see cref="Addend"/>) and a ReLU, all in the convolution's output pass. The direct algorithm does
+/// the bias, the sum and the ReLU on each image while it is in cache; im2col and Winograd add the
+/// shortcut in one pass after. The weights are the plan's own snapshot, packed once by the direct algorithm.
+/// </summary>
+internal sealed class ConvolutionStep : PlanStep
+{
+    private readonly ConvolutionLayout layout;
+    private readonly IConvolutionAlgorithm algorithm;
+    private readonly float[] weight;
+    private readonly float[]? bias;
+    private readonly Tensor output;
+
+    public ConvolutionStep(string description, ConvNd layer, Shape inputShape, float[] weight, float[]? bias, bool relu)
+        : base(description, layer.OutputShape(inputShape))
+    {
+        (layout, algorithm) = layer.NewForwardImplementation(inputShape);
+        this.weight = weight;
+        this.bias = bias;
+        Relu = relu;
+        output = new Tensor(OutputShape);
+    }
+
+    /// <summary>The algorithm that runs, for the step's description.</summary>
+    public string AlgorithmName => algorithm switch
+    {
+        DirectConvolution => nameof(ConvolutionAlgorithm.Direct),
+        WinogradConvolution => nameof(ConvolutionAlgorithm.Winograd),
+        _ => nameof(ConvolutionAlgorithm.Im2Col),
+    };
+
+    /// <summary>Whether the output is rectified (after the bias and the addend).</summary>
+    public bool Relu { get; set; }
+
+    /// <summary>A tensor of the output's shape added before the ReLU (a residual shortcut), set by the block for each run; null for none.</summary>
+    public Tensor? Addend { get; set; }
+
+    /// <inheritdoc/>
+    public override Tensor Run(Tensor input)
+    {
+        if (algorithm is DirectConvolution direct)
+        {
+            direct.Addend = Addend?.Data;
+            direct.Forward(input.Data, weight, output.Data, layout, bias, Relu);
+            direct.Addend = null;
+            return output;
+        }
+        algorithm.Forward(input.Data, weight, output.Data, layout, bias, Relu && Addend is null);
+        if (Addend is not null)
+        {
+            AddInto(output, Addend, Relu);
+        }
+        return output;
+    }
+
+    /// <summary><c>sum = max(sum + addend, 0)</c> or <c>sum + addend</c>, in place.</summary>
+    internal static void AddInto(Tensor sum, Tensor addend, bool relu)
+    {
+        if (relu)
+        {
+            Elementwise.Map(new ElementwiseAddRelu(), sum.Span, addend.Span, sum.Span);
+        }
+        else
+        {
+            Elementwise.Map(new ElementwiseAdd(), sum.Span, addend.Span, sum.Span);
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using Convolve.Layers;
+using Convolve.Tensors;
+
+namespace Convolve.Inference;
+
+/// <summary>
+/// A model compiled for inference at one input shape: it computes what the model computes in evaluation
+/// mode, with batch normalisation folded into the convolution before it, the bias, a following ReLU and
+/// a residual block's sum done in the convolution's output pass, and every buffer allocated when the plan
+/// is built. The plan holds a snapshot of the weights and statistics: compile again after changing them.
+/// It has no backward pass; gradients (saliency) go through the model's own layers, which the plan leaves untouched.
+/// Results agree with the layers to float rounding (the folded weights are rounded once), not bit for bit.
+/// </summary>
+public sealed class EvaluationPlan
+{
+    private readonly PlanStep[] steps;
+
+    private EvaluationPlan(Layer model, Shape inputShape, Shape outputShape, PlanStep[] steps)
+    {
+        Model = model;
+        InputShape = inputShape;
+        OutputShape = outputShape;
+        this.steps = steps;
+    }
+
+    /// <summary>The model the plan was compiled from.</summary>
+    public Layer Model { get; }
+
+    /// <summary>The one input shape the plan runs, e.g. [64, 1, 28, 28].</summary>
+    public Shape InputShape { get; }
+
+    /// <summary>The shape of <see cref="Run"/>'s result.</summary>
+    public Shape OutputShape { get; }
+
+    /// <summary>What each step computes, in order, e.g. <c>Conv2d + BatchNorm2d + ReLU (Direct)</c>.</summary>
+    public IReadOnlyList<string> Steps => [.. steps.Select(step => step is ConvolutionStep c ? $"{c.Description}{(c.Relu ? " + ReLU" : "")} ({c.AlgorithmName})" : step.Description)];
+
+    /// <summary>
+    /// Compiles <paramref name="model"/>, which must be in evaluation mode (<see cref="Layer.Eval"/>), for inputs of
+    /// <paramref name="inputShape"/>. Throws <see cref="ArgumentException"/> if the model does not accept that shape.
+    /// </summary>
+    public static EvaluationPlan Compile(Layer model, Shape inputShape)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        Shape outputShape = model.OutputShape(inputShape);
+        if (InTraining(model) is Layer training)
+        {
+            throw new InvalidOperationException(
+                $"EvaluationPlan.Compile computes evaluation mode, but {training.Name} of {model.Name} is in training mode: call Eval() on the model first");
+        }
+        return new EvaluationPlan(model, inputShape, outputShape, PlanCompiler.Compile(model, inputShape));
+    }
+
+    /// <summary>
+    /// The model's evaluation-mode output for <paramref name="input"/> (shape <see cref="InputShape"/>). The result is
+    /// the plan's own buffer, overwritten by the next run (or, for a model with no step, the input).
+    /// </summary>
+    public Tensor Run(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.Shape != InputShape)
+        {
+            throw new ArgumentException($"EvaluationPlan: compiled for input {InputShape} but got {input.Shape}; compile a plan for that shape", nameof(input));
+        }
+        return PlanStep.RunAll(steps, input);
+    }
+
+    /// <summary>
+    /// Each step's median time over <paramref name="runs"/> runs of the plan on <paramref name="input"/>, in milliseconds,
+    /// beside its <see cref="Steps"/> entry (a residual block counts as one step): where an inference's time goes.
+    /// </summary>
+    public IReadOnlyList<(string Step, double Milliseconds)> Profile(Tensor input, int runs)
+    {
+        Run(input);
+        if (runs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(runs), runs, "EvaluationPlan.Profile: runs must be at least 1");
+        }
+        var times = new double[steps.Length, runs];
+        for (int run = 0; run < runs; run++)
+        {
+            Tensor x = input;
+            for (int i = 0; i < steps.Length; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                x = steps[i].Run(x);
+                times[i, run] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+        IReadOnlyList<string> names = Steps;
+        return [.. Enumerable.Range(0, steps.Length).Select(i =>
+        {
+            double[] row = [.. Enumerable.Range(0, runs).Select(run => times[i, run]).Order()];
+            return (names[i], row[runs / 2]);
+        })];
+    }
+
+    private static Layer? InTraining(Layer layer)
+    {
+        if (layer.IsTraining)
+        {
+            return layer;
+        }
+        return layer switch
+        {
+            Sequential chain => chain.Select(InTraining).FirstOrDefault(found => found is not null),
+            Residual block => InTraining(block.Body) ?? (block.Shortcut is null ? null : InTraining(block.Shortcut)),
+            _ => null,
+        };
+    }
+}
