@@ -32,6 +32,12 @@ def build(name, channels, size):
         return zoo.fashion_cnn()
     if name == "vgg-small":
         return zoo.vgg_small(channels, size)
+    if name == "resnet18":
+        return zoo.resnet18(channels, 10, size)
+    if name == "mobilenet-v2":
+        return zoo.mobilenet_v2(channels, 10, size)
+    if name == "squeezenet":
+        return zoo.squeezenet(channels, 10, size)
     return zoo.resnet_small(channels)
 
 
