@@ -8,7 +8,7 @@ namespace Convolve.Inference;
 /// last one), each compiled the first time its shape comes. Built per evaluation, so every plan holds
 /// the weights of the moment it runs.
 /// </summary>
-internal sealed class EvaluationPlans(Layer model)
+public sealed class EvaluationPlans(Layer model)
 {
     private readonly Dictionary<Shape, EvaluationPlan> plans = [];
 
