@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Convolve.Cli.Commands;
+using Convolve.Kernels;
 using Convolve.Layers;
 
 namespace Convolve.Cli;
@@ -9,7 +10,8 @@ namespace Convolve.Cli;
 /// variables or files, impossible requests) print one line on the error stream naming the option,
 /// variable or file and its value, and exit with code 2, never a stack trace (the rule lives in
 /// <see cref="CliErrors"/>); internal errors exit with 1 and show the trace only with
-/// <c>CONVOLVE_DEBUG=1</c>.
+/// <c>CONVOLVE_DEBUG=1</c>. Every command runs with the thread count <see cref="ThreadCount"/> resolves,
+/// set here for the command's duration and restored after it.
 /// </summary>
 public static class CliApp
 {
@@ -35,8 +37,10 @@ public static class CliApp
                 + $"(default: ${ConvolutionAlgorithms.EnvironmentVariable}, else auto)",
             Recursive = true,
         };
+        Option<int?> threads = ThreadCount.CreateOption();
         RootCommand root = BuildRoot(context);
         root.Options.Add(algorithm);
+        root.Options.Add(threads);
         ParseResult parsed = root.Parse(args.Length == 0 ? ["--help"] : args);
         if (parsed.Errors.Count > 0)
         {
@@ -51,6 +55,7 @@ public static class CliApp
         try
         {
             CliEnvironment.Validate();
+            using IDisposable scope = Parallelism.Use(ThreadCount.Resolve(parsed.GetValue(threads)));
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (RunInterruptedException interrupted)

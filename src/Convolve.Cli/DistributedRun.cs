@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Runtime.InteropServices;
 using Convolve.Distributed;
 using Convolve.Training;
@@ -54,14 +53,6 @@ internal sealed class DistributedRun : IDisposable
         {
             throw new UserErrorException($"--distributed: {ex.Message}");
         }
-    }
-
-    /// <summary>The threads per rank when --threads is not given: the cores shared by the ranks on this machine.</summary>
-    public static int DefaultThreads()
-    {
-        string? local = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_LOCAL_SIZE");
-        int ranksHere = int.TryParse(local, NumberStyles.None, CultureInfo.InvariantCulture, out int count) && count > 0 ? count : 1;
-        return Math.Max(1, Environment.ProcessorCount / ranksHere);
     }
 
     /// <summary>Runs this rank's part and ends MPI as the outcome requires (see the class summary).</summary>

@@ -1,6 +1,5 @@
 using Convolve.Cli.Commands;
 using Convolve.Data;
-using Convolve.Kernels;
 using Convolve.Models;
 using Convolve.Optimizers;
 using Convolve.Tensors;
@@ -16,9 +15,9 @@ namespace Convolve.Cli;
 /// </summary>
 internal sealed class TrainPlan
 {
-    private TrainPlan(TrainRecipe recipe, TrainingCheckpoint? resumed, string? resumeFolder, DataSource data, DataShape train, RunFolder folder, int threads)
+    private TrainPlan(TrainRecipe recipe, TrainingCheckpoint? resumed, string? resumeFolder, DataSource data, DataShape train, RunFolder folder)
     {
-        (Recipe, Resumed, ResumeFolder, Data, Train, Folder, Threads) = (recipe, resumed, resumeFolder, data, train, folder, threads);
+        (Recipe, Resumed, ResumeFolder, Data, Train, Folder) = (recipe, resumed, resumeFolder, data, train, folder);
     }
 
     public TrainRecipe Recipe { get; }
@@ -35,8 +34,6 @@ internal sealed class TrainPlan
     public DataShape Train { get; }
 
     public RunFolder Folder { get; }
-
-    public int Threads { get; }
 
     /// <summary>Lines to print before training: where the data come from and any difference from a resumed run's.</summary>
     public List<string> Notes { get; } = [];
@@ -59,7 +56,7 @@ internal sealed class TrainPlan
         {
             folder.RequireWritable();
         }
-        var plan = new TrainPlan(recipe, resumed, resumeFolder, files, train, folder, request.Threads ?? Parallelism.MaxThreads);
+        var plan = new TrainPlan(recipe, resumed, resumeFolder, files, train, folder);
         plan.Notes.AddRange(notes);
         return plan;
     }

@@ -40,7 +40,6 @@ internal static class TrainCommand
         TrainPlan plan = TrainPlan.Prepare(request, writes);
         TrainRecipe recipe = ShardedTraining.Resolve(plan.Recipe, plan.Resumed is not null, request.Recipe.Shards, distributed, plan.Notes);
         plan.Notes.ForEach(context.Output.WriteLine);
-        Parallelism.MaxThreads = plan.Threads;
         var (test, folder) = Train(context, plan, recipe, request, distributed);
         if (folder is not null && writes)
         {

@@ -8,7 +8,6 @@ namespace Convolve.Cli.Commands;
 /// <param name="ResumeFrom">The last.safetensors to continue, or null.</param>
 /// <param name="Output">The folder given with --output, or null.</param>
 /// <param name="Overwrite">Whether --overwrite allows replacing a run already in the output folder.</param>
-/// <param name="Threads">--threads, or null for CONVOLVE_THREADS or all cores.</param>
 /// <param name="Epochs">--epochs, or null when not given.</param>
 /// <param name="Data">--data, or null when not given.</param>
 /// <param name="RecipeOptionsGiven">The recipe options given explicitly (a resume refuses them).</param>
@@ -16,7 +15,7 @@ namespace Convolve.Cli.Commands;
 /// <param name="Pictures">--image-size, --channels and --val-fraction, for a folder of pictures.</param>
 /// <param name="Distributed">What --distributed asks for, or null for a run in this process alone.</param>
 /// <param name="Profile">--profile: print each epoch's time per layer.</param>
-internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Threads, int? Epochs, string? Data,
+internal sealed record TrainRequest(TrainRecipe Recipe, string? ResumeFrom, string? Output, bool Overwrite, int? Epochs, string? Data,
     IReadOnlyList<string> RecipeOptionsGiven, int? PauseAfter, PictureOptions Pictures, DistributedRequest? Distributed = null, bool Profile = false);
 
 /// <summary>What `--distributed` asks for: how long a rank waits for the others in one exchange.</summary>
@@ -46,7 +45,6 @@ internal sealed class TrainOptions
     private readonly Option<bool> augment = new("--augment") { Description = "Random crop (padding 2; for pictures and CIFAR-10 an eighth of the side) and horizontal flip" };
     private readonly Option<ulong> seed = CliOptions.Seed("--seed", "Seed of initialisation, shuffling, augmentation and dropout", 1);
     private readonly Option<int?> limit = CliOptions.OptionalInteger("--limit", "Train on the first N images only", min: 1);
-    private readonly Option<int?> threads = CliOptions.OptionalInteger("--threads", $"Threads, 1 to {Environment.ProcessorCount} (default: $CONVOLVE_THREADS, else all cores; with --distributed, the cores divided by the ranks on this machine)", min: 1, max: Environment.ProcessorCount, alias: "-j");
     private readonly Option<string?> output = new("--output", "-o") { Description = "Folder for the checkpoints, history.json and the report (default runs/MODEL; with --resume, the run's folder)" };
     private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace a run already in the output folder (otherwise refused)" };
     private readonly Option<int?> pauseAfter = CliOptions.OptionalInteger("--pause-after", "Stop once the run has completed this many epochs, resumable with --resume (the schedule still spans --epochs)", min: 1);
@@ -63,7 +61,7 @@ internal sealed class TrainOptions
 
     public void AddTo(Command command)
     {
-        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, threads, output, overwrite, pauseAfter, distributed, commTimeout, profile, resume])
+        foreach (Option option in (Option[])[.. RecipeOptions, shards, data, epochs, output, overwrite, pauseAfter, distributed, commTimeout, profile, resume])
         {
             command.Options.Add(option);
         }
@@ -96,11 +94,8 @@ internal sealed class TrainOptions
             recipe = recipe with { Model = Path.GetFileNameWithoutExtension(path), From = Path.GetFullPath(path), FreezeUntil = parsed.GetValue(freezeUntil) };
         }
         var given = RecipeOptions.Where(o => parsed.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-        bool isDistributed = parsed.GetValue(distributed);
-        int? threadCount = parsed.GetValue(threads)
-            ?? (isDistributed && Environment.GetEnvironmentVariable(Kernels.Parallelism.EnvironmentVariable) is null ? DistributedRun.DefaultThreads() : null);
-        return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite), threadCount,
+        return new TrainRequest(recipe, parsed.GetValue(resume), parsed.GetValue(output), parsed.GetValue(overwrite),
             parsed.GetValue(epochs), parsed.GetValue(data), given, parsed.GetValue(pauseAfter), pictures.Read(parsed),
-            isDistributed ? new DistributedRequest(parsed.GetValue(commTimeout)) : null, parsed.GetValue(profile));
+            parsed.GetValue(distributed) ? new DistributedRequest(parsed.GetValue(commTimeout)) : null, parsed.GetValue(profile));
     }
 }

@@ -52,6 +52,20 @@ public static class Parallelism
         }
     }
 
+    /// <summary>
+    /// Sets <see cref="MaxThreads"/> to <paramref name="threads"/> until the returned scope is disposed, which
+    /// restores what it was (a <c>CONVOLVE_THREADS</c> error included). For the one owner of a process's thread
+    /// count, such as the <c>convolve</c> tool's entry point: the setting is process-wide, not per thread, so
+    /// scopes nest but must not overlap from concurrent callers.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is below 1.</exception>
+    public static IDisposable Use(int threads)
+    {
+        var scope = new ThreadCountScope(Volatile.Read(ref maxThreads), threadsError);
+        MaxThreads = threads;
+        return scope;
+    }
+
     /// <summary>True on a thread that already runs one part of a parallel job: work started there stays on it.</summary>
     internal static bool IsInsidePart => insidePart;
 
@@ -113,6 +127,23 @@ public static class Parallelism
         finally
         {
             insidePart = wasInside;
+        }
+    }
+
+    /// <summary>What <see cref="Use"/> replaced, put back once.</summary>
+    private sealed class ThreadCountScope(int previous, string? previousError) : IDisposable
+    {
+        private bool disposed;
+
+        public void Dispose()
+        {
+            if (disposed)
+            {
+                return;
+            }
+            disposed = true;
+            Volatile.Write(ref maxThreads, previous);
+            threadsError = previousError;
         }
     }
 
