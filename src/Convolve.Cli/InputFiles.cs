@@ -42,10 +42,7 @@ internal static class InputFiles
         {
             throw new UserErrorException($"{option} {path}: the folder {folder} does not exist");
         }
-        if (File.Exists(full) && !overwrite)
-        {
-            throw new UserErrorException($"{option} {path} already exists; pass --overwrite to replace it, or choose another {option}");
-        }
+        OutputFiles.RequireAbsent(path, option, overwrite);
         return full;
     }
 

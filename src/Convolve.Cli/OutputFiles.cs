@@ -23,8 +23,11 @@ internal sealed class OutputFiles
         }
     }
 
-    /// <summary>Refuses an output file whose name is a folder or lacks the extension, before any work is done.</summary>
-    public static void RequireFile(string path, string option, string extension)
+    /// <summary>
+    /// Refuses an output file whose name is a folder or lacks the extension, or that exists when not
+    /// <paramref name="overwrite"/>, before any work is done.
+    /// </summary>
+    public static void RequireFile(string path, string option, string extension, bool overwrite)
     {
         if (Directory.Exists(path))
         {
@@ -33,6 +36,36 @@ internal sealed class OutputFiles
         if (!path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
         {
             throw new UserErrorException($"{option} must name a {extension} file but got '{path}'");
+        }
+        RequireAbsent(path, option, overwrite);
+    }
+
+    /// <summary>Refuses to replace an existing file unless <paramref name="overwrite"/> (the promise of every command's <c>--overwrite</c>).</summary>
+    public static void RequireAbsent(string path, string option, bool overwrite)
+    {
+        if (File.Exists(path) && !overwrite)
+        {
+            throw new UserErrorException($"{option} {path} already exists; pass --overwrite to replace it, or choose another {option}");
+        }
+    }
+
+    /// <summary>
+    /// Refuses to replace any of the files <paramref name="names"/> already in <paramref name="folder"/> unless
+    /// <paramref name="overwrite"/>; <paramref name="option"/> is how the message names the folder.
+    /// </summary>
+    public static void RequireNoneIn(string folder, IEnumerable<string> names, string option, bool overwrite)
+    {
+        string[] existing = [.. names.Where(name => File.Exists(Path.Combine(folder, name)))];
+        if (existing.Length > 0 && !overwrite)
+        {
+            string listed = existing.Length switch
+            {
+                1 => existing[0],
+                <= 3 => $"{string.Join(", ", existing[..^1])} and {existing[^1]}",
+                _ => $"{string.Join(", ", existing[..3])} and {existing.Length - 3} more",
+            };
+            throw new UserErrorException(
+                $"{option} {CliPaths.Shown(folder)} already holds {listed}; pass --overwrite to replace {(existing.Length == 1 ? "it" : "them")}, or choose another --output");
         }
     }
 

@@ -28,21 +28,10 @@ internal static class ReportCommand
             {
                 OutputFiles.RequireFolder(target, "--output");
             }
-            RequireNoReport(target ?? folder.FullName, target is null ? "the run folder" : "--output", parsed.GetValue(overwrite));
+            OutputFiles.RequireNoneIn(target ?? folder.FullName, [TrainingReport.HtmlName, TrainingReport.CurvesName], target is null ? "the run folder" : "--output", parsed.GetValue(overwrite));
             TrainingReport.Build(folder.FullName, parsed.GetValue(data), null, target, context.Output).Commit(context.Output);
             return CliApp.Success;
         });
         return command;
-    }
-
-    /// <summary>Refuses to replace a report already in <paramref name="folder"/> unless <paramref name="overwrite"/>.</summary>
-    private static void RequireNoReport(string folder, string option, bool overwrite)
-    {
-        string[] existing = [.. new[] { TrainingReport.HtmlName, TrainingReport.CurvesName }.Where(name => File.Exists(Path.Combine(folder, name)))];
-        if (existing.Length > 0 && !overwrite)
-        {
-            throw new UserErrorException(
-                $"{option} {CliPaths.Shown(folder)} already holds {string.Join(" and ", existing)}; pass --overwrite to replace {(existing.Length == 1 ? "it" : "them")}, or choose another --output");
-        }
     }
 }

@@ -18,6 +18,9 @@ internal static class VisualizeCommand
     /// <summary>The model argument every visualize command takes.</summary>
     public static Argument<FileInfo> ModelArgument() => new("model") { Description = "A model saved by convolve train (best.safetensors or last.safetensors)" };
 
+    /// <summary>The --overwrite option: a picture already there is replaced only when it is given.</summary>
+    public static Option<bool> Overwrite() => new("--overwrite") { Description = "Replace pictures that already exist (otherwise refused, nothing written)" };
+
     /// <summary>The --output option for one picture file.</summary>
     public static Option<string> OutputFile(string fallback) =>
         new("--output", "-o") { Description = $"The PNG file to write (default {fallback})", DefaultValueFactory = _ => fallback };

@@ -31,13 +31,14 @@ internal static class VisualizeDeconvCommand
         var method = new Option<string>("--method") { Description = "How to go back: deconvnet (Zeiler & Fergus), guided (guided backpropagation) or gradient", DefaultValueFactory = _ => "deconvnet" };
         CliOptions.AcceptOnly(method, [.. Methods.Keys]);
         var output = new Option<string?>("--output", "-o") { Description = "Folder for channel-NN.png and overview.png (default deconv-LAYER)" };
+        var overwrite = VisualizeCommand.Overwrite();
         var set = new Option<string>("--set") { Description = "The set searched: test or train", DefaultValueFactory = _ => "test" };
         CliOptions.AcceptOnly(set, "test", "train");
         var limit = new Option<int?>("--limit") { Description = "Search only the first N images" };
         var data = new Option<string?>("--data") { Description = "Folder with the IDX files (default: as convolve train finds them)" };
         var command = new Command("deconv", "Project each channel's strongest activations on its top-k images back to pixel space (Zeiler & Fergus's deconvnet) and write a PNG grid per channel.")
         {
-            model, layer, channels, top, method, output, set, limit, data,
+            model, layer, channels, top, method, output, overwrite, set, limit, data,
         };
         command.SetAction(parsed =>
         {
@@ -54,6 +55,7 @@ internal static class VisualizeDeconvCommand
             {
                 throw new UserErrorException($"--top must be in [1, {images.Count}] (the images searched) but got {k}");
             }
+            OutputFiles.RequireNoneIn(folder, [.. chosen.Select(ChannelFile), OverviewFile], "--output", parsed.GetValue(overwrite));
             var files = new OutputFiles();
             Render(context, input, images, target, chosen, k, Methods[parsed.GetValue(method)!], folder, files);
             files.Commit(context.Output);
@@ -77,10 +79,14 @@ internal static class VisualizeDeconvCommand
             string caption = $"{target.Alias ?? target.Path} CHANNEL {channels[i]}";
             Tensor figure = DeconvnetFigure.Channel(caption, projections, PictureOf);
             figures.Add(figure);
-            files.Add(Path.Combine(folder, string.Create(c, $"channel-{channels[i]:D2}.png")), ImageFile.EncodePng(figure));
+            files.Add(Path.Combine(folder, ChannelFile(channels[i])), ImageFile.EncodePng(figure));
             string tops = string.Join(", ", ranking[i].Take(5).Select(s => string.Create(c, $"{s.ImageIndex} {input.ClassName(images.Labels[s.ImageIndex])} {s.Value:F2}")));
             context.Output.WriteLine($"  channel {channels[i]}: {tops}{(ranking[i].Length > 5 ? ", …" : "")}");
         }
-        files.Add(Path.Combine(folder, "overview.png"), ImageFile.EncodePng(DeconvnetFigure.Overview(figures)));
+        files.Add(Path.Combine(folder, OverviewFile), ImageFile.EncodePng(DeconvnetFigure.Overview(figures)));
     }
+
+    private const string OverviewFile = "overview.png";
+
+    private static string ChannelFile(int channel) => string.Create(CultureInfo.InvariantCulture, $"channel-{channel:D2}.png");
 }

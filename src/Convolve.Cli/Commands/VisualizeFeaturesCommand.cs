@@ -12,13 +12,14 @@ internal static class VisualizeFeaturesCommand
         var model = VisualizeCommand.ModelArgument();
         var choice = new ImageChoice.Options();
         var output = VisualizeCommand.OutputFile("features.png");
-        var command = new Command("features", "Draw every layer's output (feature maps) for one input: a picture file or an image of the IDX set.") { model, output };
+        var overwrite = VisualizeCommand.Overwrite();
+        var command = new Command("features", "Draw every layer's output (feature maps) for one input: a picture file or an image of the IDX set.") { model, output, overwrite };
         choice.AddTo(command);
         command.SetAction(parsed =>
         {
             var input = ModelInput.Load(parsed.GetValue(model)!.FullName);
             string path = parsed.GetValue(output)!;
-            OutputFiles.RequireFile(path, "--output", ".png");
+            OutputFiles.RequireFile(path, "--output", ".png", parsed.GetValue(overwrite));
             ImageChoice chosen = choice.Read(parsed, input, context.Output);
             var files = new OutputFiles();
             files.Add(path, ImageFile.EncodePng(FeatureMapFigure.Of(input.Model, chosen.Input, chosen.Picture)));

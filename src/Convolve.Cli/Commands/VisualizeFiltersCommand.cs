@@ -14,12 +14,13 @@ internal static class VisualizeFiltersCommand
         var layer = new Option<string?>("--layer", "-l") { Description = "The convolution (module path or convK; default the first): kernels over 1 or 3 input channels are drawn gray or RGB, others summed over their input channels" };
         var sum = new Option<bool>("--sum") { Description = "Sum every kernel over its input channels even when there are 1 or 3" };
         var output = VisualizeCommand.OutputFile("filters.png");
-        var command = new Command("filters", "Draw a convolution's kernels as a grid, all on one scale (zero is mid-gray).") { model, layer, sum, output };
+        var overwrite = VisualizeCommand.Overwrite();
+        var command = new Command("filters", "Draw a convolution's kernels as a grid, all on one scale (zero is mid-gray).") { model, layer, sum, output, overwrite };
         command.SetAction(parsed =>
         {
             var input = ModelInput.Load(parsed.GetValue(model)!.FullName);
             string path = parsed.GetValue(output)!;
-            OutputFiles.RequireFile(path, "--output", ".png");
+            OutputFiles.RequireFile(path, "--output", ".png", parsed.GetValue(overwrite));
             var convolutions = NetworkLayers.Of(input.Model).Where(l => l.Layer is ConvNd).ToList();
             if (convolutions.Count == 0)
             {

@@ -18,16 +18,17 @@ internal static class VisualizeSaliencyCommand
         var choice = new ImageChoice.Options();
         var target = new Option<int?>("--class") { Description = "The class whose score is explained (default: the predicted class)" };
         var output = VisualizeCommand.OutputFile("saliency.png");
+        var overwrite = VisualizeCommand.Overwrite();
         var command = new Command("saliency", "Explain one classification: the saliency map (gradient of the class score), guided backpropagation and the deconvnet side by side.")
         {
-            model, target, output,
+            model, target, output, overwrite,
         };
         choice.AddTo(command);
         command.SetAction(parsed =>
         {
             var input = ModelInput.Load(parsed.GetValue(model)!.FullName);
             string path = parsed.GetValue(output)!;
-            OutputFiles.RequireFile(path, "--output", ".png");
+            OutputFiles.RequireFile(path, "--output", ".png", parsed.GetValue(overwrite));
             ImageChoice chosen = choice.Read(parsed, input, context.Output);
             Prediction prediction = Predictor.Predict(input.Model, chosen.Input, 1)[0];
             int classes = input.Model.OutputShape(chosen.Input.Shape)[^1];

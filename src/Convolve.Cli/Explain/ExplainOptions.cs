@@ -17,25 +17,26 @@ internal sealed class ExplainOptions(bool pooling)
     private readonly Option<bool> values = new("--values") { Description = "Numbers instead of symbols: input 0 to 9 and kernel −2 to 2, drawn from --seed" };
     private readonly Option<ulong> seed = new("--seed") { Description = "Seed of --values", DefaultValueFactory = _ => 1 };
     private readonly Option<string?> animate = new("--animate") { Description = "Write an animated GIF of the window sliding over the input, one frame per output element" };
+    private readonly Option<bool> overwrite = new("--overwrite") { Description = "Replace the --animate file if it exists (otherwise refused, nothing written)" };
     private readonly Option<int> delay = new("--delay") { Description = "Hundredths of a second per animation frame", DefaultValueFactory = _ => 70 };
 
     public void AddTo(Command command)
     {
         Option[] shared = [input, kernel, stride, padding, dilation];
         Option[] convolution = [transposed, outputPadding];
-        foreach (Option option in shared.Concat(pooling ? [] : convolution).Concat([values, seed, animate, delay]))
+        foreach (Option option in shared.Concat(pooling ? [] : convolution).Concat([values, seed, animate, overwrite, delay]))
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>The GIF to write (checked to end in .gif), or null.</summary>
+    /// <summary>The GIF to write (checked to end in .gif, and not to replace a file without --overwrite), or null.</summary>
     public string? Animation(ParseResult parsed)
     {
         string? gif = parsed.GetValue(animate);
         if (gif is not null)
         {
-            OutputFiles.RequireFile(gif, "--animate", ".gif");
+            OutputFiles.RequireFile(gif, "--animate", ".gif", parsed.GetValue(overwrite));
         }
         return gif;
     }
