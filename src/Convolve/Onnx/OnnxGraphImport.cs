@@ -19,6 +19,7 @@ internal sealed class OnnxGraphImport
     private readonly OnnxGraph graph;
     private readonly string source;
     private readonly long? fileBatch;
+    private readonly long opset;
     private readonly Dictionary<string, OnnxTensor> constants;
     private readonly Dictionary<string, string> valueNames = new(StringComparer.Ordinal); // ONNX value → graph value
     private readonly Dictionary<string, Shape> shapes = new(StringComparer.Ordinal);      // graph value → shape (batch 2)
@@ -30,9 +31,9 @@ internal sealed class OnnxGraphImport
     private readonly HashSet<string> taken = new(StringComparer.Ordinal) { "input" };
 
     /// <summary>Indexes <paramref name="graph"/>; <paramref name="fileBatch"/> is the graph input's fixed batch size, if it has one (PyTorch writes it into reshape targets).</summary>
-    public OnnxGraphImport(OnnxGraph graph, string input, Shape inputShape, long? fileBatch, string source)
+    public OnnxGraphImport(OnnxGraph graph, string input, Shape inputShape, long? fileBatch, string source, long opset)
     {
-        (this.graph, this.source, this.fileBatch) = (graph, source, fileBatch);
+        (this.graph, this.source, this.fileBatch, this.opset) = (graph, source, fileBatch, opset);
         constants = graph.Initializers.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         valueNames[input] = "input";
         shapes["input"] = inputShape;
@@ -132,7 +133,7 @@ internal sealed class OnnxGraphImport
         {
             throw Error(node, $"it reads {data.Length} computed values ({string.Join(", ", data.Select(v => $"'{v}'"))}); only Add, Mul and Concat join values");
         }
-        OnnxNodeReader reader = OnnxNodeImport.Reader(node, constants, source);
+        OnnxNodeReader reader = OnnxNodeImport.Reader(node, constants, source, opset);
         Shape input = shapes[valueNames[data[0]]];
         Layer? layer = node.OpType == "Reshape" ? Reshape(reader, input) : Convert(node, reader, input);
         if (layer is null)
@@ -227,7 +228,7 @@ internal sealed class OnnxGraphImport
 
     private void ImportConcat(OnnxNode node, string[] data)
     {
-        var reader = new OnnxNodeReader(node, constants, source, "axis");
+        var reader = new OnnxNodeReader(node, constants, source, opset, "axis");
         if (data.Length != node.Inputs.Count(v => v.Length > 0))
         {
             throw Error(node, "it joins a constant to computed values; only computed values are joined");
@@ -242,18 +243,20 @@ internal sealed class OnnxGraphImport
     /// <summary>Split along an axis after the batch, into the sizes of its 'split' input or attribute, or equal parts: one <see cref="Slice"/> per output.</summary>
     private void ImportSplit(OnnxNode node, string data)
     {
-        var reader = new OnnxNodeReader(node, constants, source, "axis", "split", "num_outputs");
+        var reader = new OnnxNodeReader(node, constants, source, opset, "axis", "split", "num_outputs");
         Shape input = shapes[valueNames[data]];
         long axis = reader.Int("axis", 0);
         axis = axis < 0 ? axis + input.Rank : axis;
         reader.Require(axis >= 1 && axis < input.Rank, "axis", reader.Int("axis", 0).ToString(), $"only a dimension after the batch of {input} is split");
+        reader.RequireBefore(13, "split");
         int parts = node.Outputs.Length, size = input[(int)axis];
         long[]? given = node.Inputs.Length > 1 && node.Inputs[1].Length > 0
             ? (constants.TryGetValue(node.Inputs[1], out OnnxTensor? s) && s.DataType == OnnxFields.Int64 ? s.Int64s : throw Error(node, $"the split sizes '{node.Inputs[1]}' are not a constant int64 vector"))
             : node.Attributes.FirstOrDefault(a => a.Name == "split")?.Ints;
-        // Without sizes the parts are equal, the last one smaller when they do not divide (opset 18).
+        // Without sizes the parts are equal; from operator set 18 the last one may be smaller when they do not divide.
         long[] sizes = given ?? [.. Enumerable.Range(0, parts).Select(i => (long)((size + parts - 1) / parts))];
-        if (sizes.Length != parts || sizes.Any(v => v <= 0) || (given is not null && sizes.Sum() != size) || (given is null && (long)(size + parts - 1) / parts * (parts - 1) >= size))
+        bool uneven = given is null && size % parts != 0 && opset < 18;
+        if (uneven || sizes.Length != parts || sizes.Any(v => v <= 0) || (given is not null && sizes.Sum() != size) || (given is null && (long)(size + parts - 1) / parts * (parts - 1) >= size))
         {
             throw Error(node, $"the sizes [{string.Join(", ", sizes)}] do not split dimension {axis} of {input} ({size}) into {parts} outputs");
         }
@@ -274,7 +277,7 @@ internal sealed class OnnxGraphImport
         {
             return false;
         }
-        var reader = new OnnxNodeReader(add, constants, source);
+        var reader = new OnnxNodeReader(add, constants, source, opset);
         float[] bias = reader.Values(reader.Constant(Array.FindIndex(add.Inputs, constants.ContainsKey), "bias")!, "bias", [linear.OutFeatures]);
         var biased = new Linear(linear.InFeatures, linear.OutFeatures, bias: true, new RandomSource(0));
         linear.Weight.Value.Data.CopyTo(biased.Weight.Value.Data, 0);

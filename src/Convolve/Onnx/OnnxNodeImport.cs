@@ -27,30 +27,30 @@ internal static class OnnxNodeImport
         ["LeakyRelu"] = ["alpha"],
         ["Flatten"] = ["axis"],
         ["Reshape"] = ["allowzero"],
-        ["Pad"] = ["mode"],
+        ["Pad"] = ["mode", "pads", "value"],
         ["Dropout"] = ["seed", "ratio"],
         ["Identity"] = [],
-        ["Clip"] = [],
+        ["Clip"] = ["min", "max"],
         ["HardSwish"] = [],
         ["HardSigmoid"] = ["alpha", "beta"],
         ["Softmax"] = ["axis"],
         ["GlobalMaxPool"] = [],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
-        ["Slice"] = [],
+        ["Slice"] = ["starts", "ends", "axes"],
     };
 
     /// <summary>Every operator the import knows (Add joins residual branches or adds a MatMul's bias).</summary>
     public static IReadOnlyCollection<string> Operators { get; } = [.. Known.Keys, "Add", "Mul", "Concat", "Split", "Transpose", "Constant"];
 
     /// <summary>The reader of <paramref name="node"/>'s attributes; refuses an unknown operator or attribute.</summary>
-    public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source)
+    public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source, long opset)
     {
         if (node.Domain is not ("" or "ai.onnx"))
         {
             throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType, $"operators of domain '{node.Domain}' are not supported");
         }
         return Known.TryGetValue(node.OpType, out string[]? attributes)
-            ? new OnnxNodeReader(node, initializers, source, attributes)
+            ? new OnnxNodeReader(node, initializers, source, opset, attributes)
             : throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType,
                 $"operator {node.OpType} is not supported; supported: {string.Join(", ", Operators.Order(StringComparer.Ordinal))}");
     }
