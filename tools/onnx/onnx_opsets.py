@@ -107,6 +107,15 @@ def chains():
             n("Add", ["m", "mmb"], ["y"]),
         ]
         case(f"graph_opset{opset}", opset, (2, 2, 5, 5), nodes, init, out_rank=2)
+    # Pooling at the versions before ceil_mode and dilations (7, 8) and with them (10); ConvTranspose-1's output_shape.
+    case("pooling_opset7", 7, (2, 3, 9, 9), [
+        n("AveragePool", ["x"], ["a"], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1]),
+        n("MaxPool", ["a"], ["y"], kernel_shape=[2, 2], strides=[1, 1], pads=[1, 1, 1, 1])])
+    case("pooling_opset10", 10, (2, 3, 10, 10), [
+        n("MaxPool", ["x"], ["m"], kernel_shape=[3, 3], strides=[2, 2], dilations=[1, 1], ceil_mode=1),
+        n("MaxPool", ["m"], ["y"], kernel_shape=[2, 2], strides=[1, 1], dilations=[2, 2])])
+    case("convtranspose_output_shape_opset9", 9, (2, 2, 5, 5), [
+        n("ConvTranspose", ["x", "w"], ["y"], kernel_shape=[3, 3], strides=[2, 2], output_shape=[10, 11])], [weight("w", (2, 3, 3, 3), 90)])
     # A residual block (Add of two computed values) and Identity at 7.
     init = [weight("w", (2, 2, 3, 3), 60)]
     case("residual_opset7", 7, (2, 2, 6, 6), [
