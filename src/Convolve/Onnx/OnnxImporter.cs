@@ -8,7 +8,8 @@ namespace Convolve.Onnx;
 /// ConvTranspose, MaxPool, AveragePool, LpPool (even p), GlobalAveragePool, Gemm, MatMul (+ Add
 /// of a constant bias), BatchNormalization (inference form), Relu, Sigmoid, Tanh, LeakyRelu,
 /// Flatten (axis 1), Reshape (a flatten), Add of two computed values (a residual block), Identity,
-/// Dropout and Constant. The graph must be a chain of such nodes with residual additions, with
+/// Dropout and Constant, at default operator sets 7 to 18 (older versions' attribute forms
+/// included; see <see cref="MinimumOpset"/>). The graph must be a chain of such nodes with residual additions, with
 /// one computed input of fixed size (the batch may be symbolic) and one output. A file that breaks
 /// the protobuf wire format is an <see cref="OnnxFormatException"/> naming the byte offset; a
 /// well-formed model using anything else is an <see cref="OnnxUnsupportedException"/> naming the
