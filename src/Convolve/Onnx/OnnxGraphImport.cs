@@ -255,8 +255,11 @@ internal sealed class OnnxGraphImport
             : node.Attributes.FirstOrDefault(a => a.Name == "split")?.Ints;
         // Without sizes the parts are equal; from operator set 18 the last one may be smaller when they do not divide.
         long[] sizes = given ?? [.. Enumerable.Range(0, parts).Select(i => (long)((size + parts - 1) / parts))];
-        bool uneven = given is null && size % parts != 0 && opset < 18;
-        if (uneven || sizes.Length != parts || sizes.Any(v => v <= 0) || (given is not null && sizes.Sum() != size) || (given is null && (long)(size + parts - 1) / parts * (parts - 1) >= size))
+        if (given is null && size % parts != 0 && opset < 18)
+        {
+            throw Error(node, $"without sizes it splits dimension {axis} of {input} ({size}) into {parts} equal parts, which do not divide it (a smaller last part exists from operator set 18; this model imports {opset})");
+        }
+        if (sizes.Length != parts || sizes.Any(v => v <= 0) || (given is not null && sizes.Sum() != size) || (given is null && (long)(size + parts - 1) / parts * (parts - 1) >= size))
         {
             throw Error(node, $"the sizes [{string.Join(", ", sizes)}] do not split dimension {axis} of {input} ({size}) into {parts} outputs");
         }
