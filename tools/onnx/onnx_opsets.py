@@ -194,6 +194,11 @@ def gemm():
                 name = f"gemm_{bias_name}_t{trans_b}_a{alpha:g}_b{beta:g}_opset{opset}".replace("-", "m").replace(".", "p")
                 case(name, opset, (m, k), [n("Gemm", inputs, ["y"], transB=trans_b, alpha=alpha, beta=beta)],
                      [b] + ([c] if c is not None else []), symbolic=bias_name not in ("m1", "mn"))
+    for opset in (7, 13):
+        # transA 1 on a Transpose of the input: the two are one linear layer.
+        case(f"gemm_transposed_a_opset{opset}", opset, (m, k), [
+            n("Transpose", ["x"], ["xt"], perm=[1, 0]), n("Gemm", ["xt", "b", "c"], ["y"], transA=1, transB=1, alpha=0.75, beta=-1.0)],
+            [weight("b", (out, k), 3), floats("c", row, [1, out])])
     case("gemm_rows_differ_opset9", 9, (m, k), [n("Gemm", ["x", "b", "c"], ["y"])],
          [weight("b", (k, out), 1), floats("c", rng.standard_normal((m, out)), [m, out])], refused=True, symbolic=False)
     case("gemm_transa_opset9", 9, (k, m), [n("Gemm", ["x", "b", "c"], ["y"], transA=1)],

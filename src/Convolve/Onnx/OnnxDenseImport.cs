@@ -14,14 +14,15 @@ internal static class OnnxDenseImport
     /// Gemm: <c>Y = alpha·A'·B' + beta·C</c> with A the computed input [M, K] (M the batch), B a
     /// constant, A' = A (transA 0) and B' = B or Bᵀ (transB). alpha scales the weight and beta the
     /// bias. C may be anything that broadcasts to [M, N]: one value, [N], [1, N], or [M, 1] / [M, N]
-    /// whose M rows are equal (one bias for every sample, whatever the batch). transA 1 contracts
-    /// over the batch and a C whose rows differ gives each sample of a batch its own bias: neither is
-    /// a layer, and both are refused.
+    /// whose M rows are equal (one bias for every sample, whatever the batch). transA 1 is imported
+    /// when A is a Transpose (perm 1, 0) of the [M, K] value (<paramref name="transposedInput"/>: the
+    /// graph import reads the value itself); on any other A it contracts over the batch, and a C whose
+    /// rows differ gives each sample of a batch its own bias: neither is a layer, and both are refused.
     /// </summary>
-    public static Layer Gemm(OnnxNodeReader node, Shape input)
+    public static Layer Gemm(OnnxNodeReader node, Shape input, bool transposedInput = false)
     {
         long transA = node.Int("transA", 0);
-        node.Require(transA == 0, "transA", transA.ToString(), "A' = Aᵀ sums over the input's first dimension, the batch, which mixes the samples: no layer computes it");
+        node.Require(transA == 0 || transposedInput, "transA", transA.ToString(), "A' = Aᵀ sums over the input's first dimension, the batch, which mixes the samples: no layer computes it (unless A is a Transpose, perm 1, 0, of a [batch, features] value that only this Gemm reads)");
         if (node.IsConstant(0))
         {
             throw node.Error($"its input A '{node.Inputs[0]}' is a constant and B '{node.Inputs[1]}' is computed; only A·(constant B) is a linear layer");

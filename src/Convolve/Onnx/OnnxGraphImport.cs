@@ -26,6 +26,7 @@ internal sealed class OnnxGraphImport
     private readonly Dictionary<string, int> producerIndex = new(StringComparer.Ordinal);  // ONNX value → index of the node that writes it
     private readonly Dictionary<string, List<int>> consumers = new(StringComparer.Ordinal);
     private readonly HashSet<int> absorbed = [];
+    private readonly HashSet<string> transposedForGemm = new(StringComparer.Ordinal); // a Transpose's output that only a Gemm with transA 1 reads
     private readonly List<GraphNode> nodes = [];
     private readonly Dictionary<string, int> nodeOf = new(StringComparer.Ordinal); // graph value → index in nodes
     private readonly HashSet<string> taken = new(StringComparer.Ordinal) { "input" };
@@ -128,6 +129,10 @@ internal sealed class OnnxGraphImport
                 return;
             case "Reshape" when TryShuffle(index, node, data[0]):
                 return;
+            case "Transpose" when TransposesForGemm(node, data[0]):
+                valueNames[node.Outputs[0]] = valueNames[data[0]];
+                transposedForGemm.Add(node.Outputs[0]);
+                return;
         }
         if (data.Length != 1)
         {
@@ -135,7 +140,9 @@ internal sealed class OnnxGraphImport
         }
         OnnxNodeReader reader = OnnxNodeImport.Reader(node, constants, source, opset);
         Shape input = shapes[valueNames[data[0]]];
-        Layer? layer = node.OpType == "Reshape" ? Reshape(reader, input) : Convert(node, reader, input);
+        Layer? layer = node.OpType == "Reshape" ? Reshape(reader, input)
+            : node.OpType == "Gemm" && transposedForGemm.Contains(data[0]) ? OnnxDenseImport.Gemm(reader, input, transposedInput: true)
+            : Convert(node, reader, input);
         if (layer is null)
         {
             valueNames[node.Outputs[0]] = valueNames[data[0]];
@@ -203,6 +210,22 @@ internal sealed class OnnxGraphImport
         absorbed.Add(mergeIndex);
         AddNode(node, new ChannelShuffle((int)grouped[1]), [data], merge.Outputs[0]);
         return true;
+    }
+
+    /// <summary>
+    /// A Transpose (perm 1, 0) of a computed [N, K] value read only as input A of one Gemm with
+    /// transA 1: the two together are a Gemm of the value itself, so the Transpose becomes no layer.
+    /// </summary>
+    private bool TransposesForGemm(OnnxNode node, string data)
+    {
+        long[]? perm = node.Attributes.FirstOrDefault(a => a.Name == "perm")?.Ints;
+        if (shapes[valueNames[data]].Rank != 2 || node.Attributes.Any(a => a.Name != "perm") || (perm is not null && !perm.SequenceEqual([1L, 0L])))
+        {
+            return false;
+        }
+        return Only(node.Outputs[0]) is int at && graph.Nodes[at] is { OpType: "Gemm" } gemm && gemm.Inputs.Length > 0 && gemm.Inputs[0] == node.Outputs[0]
+            && gemm.Inputs.Skip(1).All(v => v != node.Outputs[0])
+            && gemm.Attributes.FirstOrDefault(a => a.Name == "transA" && a.Type == OnnxFields.AttributeInt) is { I: not 0 };
     }
 
     /// <summary>A constant by name, also when a Constant node later in the file (before its reader) defines it.</summary>

@@ -72,7 +72,7 @@ public class ImportOpsetTests(ITestOutputHelper output)
     [InlineData("gemm_rows_differ_opset9", true,
         "node 'y' (Gemm): the bias C 'c' of shape [2, 4] has rows that differ (row 1 column 0: ")]
     [InlineData("gemm_transa_opset9", true,
-        "node 'y' (Gemm): attribute transA 1 is not supported: A' = Aᵀ sums over the input's first dimension, the batch, which mixes the samples: no layer computes it")]
+        "node 'y' (Gemm): attribute transA 1 is not supported: A' = Aᵀ sums over the input's first dimension, the batch, which mixes the samples: no layer computes it (unless A is a Transpose, perm 1, 0, of a [batch, features] value that only this Gemm reads)")]
     [InlineData("upsample_opset9", true, "node 'y' (Upsample): operator Upsample is not supported; supported: ")]
     [InlineData("batchnorm_spatial0_opset7", true, "node 'y' (BatchNormalization): attribute spatial 0 is not supported: statistics are per channel here")]
     [InlineData("opset6", false, "the model uses operator set 6; Convolve reads 7 and later")]
