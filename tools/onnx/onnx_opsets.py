@@ -153,6 +153,10 @@ def moved_inputs():
         n("Split", ["x", "sizes"], ["a", "b"], axis=1), n("Concat", ["b", "a"], ["y"], axis=1)], [ints("sizes", [1, 5])])
     case("split_num_outputs_opset18", 18, (2, 7, 3, 3), [
         n("Split", ["x"], ["a", "b"], axis=1, num_outputs=2), n("Concat", ["b", "a"], ["y"], axis=1)])
+    case("dropout_inference_opset12", 12, (2, 3, 4), [
+        n("Dropout", ["x", "ratio", "training"], ["d", "mask"]), n("Relu", ["d"], ["y"])],
+        [floats("ratio", [0.25], []), numpy_helper.from_array(np.array(False), "training")])
+    case("dropout_mask_opset10", 10, (2, 3, 4), [n("Dropout", ["x"], ["d", "mask"], ratio=0.2), n("Sigmoid", ["d"], ["y"])])
     # PyTorch's flatten at old sets: Shape, Gather, Unsqueeze (axes attribute before 13), Concat, Reshape.
     for opset in (9, 13):
         unsqueeze = (lambda i, o: n("Unsqueeze", [i], [o], axes=[0])) if opset < 13 else (lambda i, o: n("Unsqueeze", [i, "zero"], [o]))
@@ -216,6 +220,8 @@ def refusals():
     stats = bn("bn", 3, 80)
     case("batchnorm_training_opset9", 9, (2, 3, 4, 4), [
         n("BatchNormalization", ["x", "bn_s", "bn_b", "bn_m", "bn_v"], ["y", "mean", "var", "saved_mean", "saved_var"])], stats, refused=True)
+    case("dropout_training_opset12", 12, (2, 3, 4), [n("Dropout", ["x", "ratio", "training"], ["y"])],
+         [floats("ratio", [0.5], []), numpy_helper.from_array(np.array(True), "training")], refused=True)
     # Not valid ONNX (the attribute forms belong to the older versions): refused by name all the same.
     case("pad_attribute_opset11", 11, (2, 2, 3, 3), [n("Pad", ["x"], ["y"], pads=[0, 0, 1, 1, 0, 0, 1, 1])], refused=True)
     case("slice_attribute_opset10", 10, (2, 6, 3), [n("Slice", ["x"], ["y"], starts=[1], ends=[3], axes=[1])], refused=True)

@@ -110,6 +110,10 @@ internal sealed class OnnxGraphImport
         switch (node.OpType)
         {
             case "Identity" or "Dropout":
+                if (node.OpType == "Dropout")
+                {
+                    OnnxNodeImport.Dropout(OnnxNodeImport.Reader(node, constants, source, opset), constants);
+                }
                 valueNames[node.Outputs[0]] = valueNames[data[0]];
                 return;
             case "Add" or "Mul" when data.Length == 2:

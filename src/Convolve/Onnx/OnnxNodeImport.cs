@@ -79,6 +79,22 @@ internal static class OnnxNodeImport
         "GlobalMaxPool" => new GlobalMaxPool(),
         "ReduceMean" => OnnxActivationImport.ReduceMean(reader, input),
         "Slice" => OnnxActivationImport.Slice(reader, input),
+        "Dropout" => Dropout(reader, initializers),
         _ => null,
     };
+
+    /// <summary>
+    /// Dropout is the identity at inference, so no layer; from operator set 12 a training_mode input
+    /// may ask for the training form (random dropping), which is refused unless it is a constant false.
+    /// </summary>
+    public static Layer? Dropout(OnnxNodeReader node, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    {
+        string mode = node.Inputs.Count > 2 ? node.Inputs[2] : "";
+        if (mode.Length > 0 && !(initializers.TryGetValue(mode, out OnnxTensor? flag) && flag.DataType == OnnxFields.Bool && flag.Int64s is [0]))
+        {
+            string what = flag is { DataType: OnnxFields.Bool, Int64s: [1] } ? "the constant true" : flag is null ? "computed in the graph" : $"a constant of ONNX data type {flag.DataType} [{string.Join(", ", flag.Dims)}]";
+            throw node.Error($"its training_mode input '{mode}' is {what}; only the inference form (training_mode absent or a constant false: the identity) is imported");
+        }
+        return null;
+    }
 }

@@ -78,6 +78,8 @@ public class ImportOpsetTests(ITestOutputHelper output)
     [InlineData("opset6", false, "the model uses operator set 6; Convolve reads 7 and later")]
     [InlineData("batchnorm_training_opset9", false,
         "node 'y' (BatchNormalization): it has 5 outputs; before operator set 14 that is the training form (the batch's statistics), and only the inference form is imported")]
+    [InlineData("dropout_training_opset12", true,
+        "node 'y' (Dropout): its training_mode input 'training' is the constant true; only the inference form (training_mode absent or a constant false: the identity) is imported")]
     [InlineData("pad_attribute_opset11", false, "node 'y' (Pad): attribute 'pads' belongs to Pad before operator set 11 (an input from then on); this model imports operator set 11")]
     [InlineData("slice_attribute_opset10", false, "node 'y' (Slice): attribute 'starts' belongs to Slice before operator set 10 (an input from then on); this model imports operator set 10")]
     [InlineData("split_uneven_opset11", false, "node 'a' (Split): without sizes it splits dimension 1 of [2, 7, 3] (7) into 2 equal parts, which do not divide it (a smaller last part exists from operator set 18; this model imports 11)")]
