@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Exports torchvision 0.14's image classifiers to ONNX (opset 17) with their logits beside them.
 
-Usage: /usr/bin/python3 tools/onnx/export_torchvision.py OUT_DIR [model ...]
+Usage: /usr/bin/python3 tools/onnx/export_torchvision.py [--opset N] OUT_DIR [model ...]
+
+With --opset N (issue 19: an older operator set, e.g. 9 or 10) the files are named NAME-opsetN.*
+and only the models named are exported (resnet18 and mobilenet_v2 when none are); .ci/run exports
+resnet18, squeezenet1_1 and shufflenet_v2_x1_0 at 9 and mobilenet_v2 at 10.
 
 Each model gets random weights from a fixed seed (no download), is put in evaluation mode and
 exported with torch.onnx.export at 1x3x224x224; OUT_DIR/NAME.onnx is the file a user gets from
@@ -38,8 +42,13 @@ def build(name):
 
 
 def main():
-    out = sys.argv[1]
-    names = sys.argv[2:] or MODELS
+    args = sys.argv[1:]
+    opset = 17
+    if args[:1] == ["--opset"]:
+        opset, args = int(args[1]), args[2:]
+    out = args[0]
+    names = args[1:] or (MODELS if opset == 17 else ["resnet18", "mobilenet_v2"])
+    suffix = "" if opset == 17 else f"-opset{opset}"
     os.makedirs(out, exist_ok=True)
     torch.set_num_threads(1)
     for name in names:
@@ -47,13 +56,13 @@ def main():
         x = torch.randn(1, 3, 224, 224, generator=torch.Generator().manual_seed(11))
         with torch.no_grad():
             logits = model(x)
-        path = os.path.join(out, name + ".onnx")
-        torch.onnx.export(model, x, path + ".tmp", opset_version=17, input_names=["input"], output_names=["logits"],
+        path = os.path.join(out, name + suffix + ".onnx")
+        torch.onnx.export(model, x, path + ".tmp", opset_version=opset, input_names=["input"], output_names=["logits"],
                           do_constant_folding=True)
         os.replace(path + ".tmp", path)
-        x.numpy().astype("<f4").tofile(os.path.join(out, name + ".input.bin"))
-        logits.numpy().astype("<f4").tofile(os.path.join(out, name + ".logits.bin"))
-        print(f"{name}: {os.path.getsize(path) / 1e6:.1f} MB, logits {tuple(logits.shape)}", flush=True)
+        x.numpy().astype("<f4").tofile(os.path.join(out, name + suffix + ".input.bin"))
+        logits.numpy().astype("<f4").tofile(os.path.join(out, name + suffix + ".logits.bin"))
+        print(f"{name + suffix}: {os.path.getsize(path) / 1e6:.1f} MB, opset {opset}, logits {tuple(logits.shape)}", flush=True)
 
 
 if __name__ == "__main__":

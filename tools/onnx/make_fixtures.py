@@ -3,7 +3,8 @@
 
 Run with Debian's PyTorch (apt-get install python3-torch python3-onnx):
 
-    /usr/bin/python3 tools/onnx/make_fixtures.py
+    /usr/bin/python3 tools/onnx/make_fixtures.py            # everything
+    /usr/bin/python3 tools/onnx/make_fixtures.py opsets     # only the operator-set files (onnx_opsets.py)
 
 It writes tests/Convolve.Tests/Data/onnx/NAME.onnx and NAME.json for
   - the four zoo networks (their PyTorch definitions are those of tools/reference/make_zoo_reference.py),
@@ -25,6 +26,7 @@ convolution into the convolution's weights).
 import importlib.util
 import json
 import os
+import sys
 
 import torch
 import torch.nn as nn
@@ -119,6 +121,12 @@ def export(name, item, model, seed, refused=None):
 
 
 def main():
+    spec = importlib.util.spec_from_file_location("onnx_opsets", os.path.join(HERE, "onnx_opsets.py"))
+    opsets = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(opsets)
+    opsets.write(os.path.join(OUT, "opsets"))
+    if sys.argv[1:] == ["opsets"]:
+        return
     os.makedirs(OUT, exist_ok=True)
     builders = {"lenet5": zoo.lenet5, "fashion-cnn": zoo.fashion_cnn, "vgg-small": zoo.vgg_small, "resnet-small": zoo.resnet_small}
     for seed, (name, build) in enumerate(builders.items()):

@@ -71,12 +71,14 @@ internal static class OnnxConstantFolding
                 return Arithmetic(node, t, constants, error);
             case "Slice":
                 long[] values = t[0].Int64s;
-                if (t[0].Dims.Length != 1 || t.Length < 3 || (t.Length > 4 && t[4].Int64s.Any(s => s != 1)))
+                // Before operator set 10 (Slice-1) starts and ends are attributes.
+                long[]? first = t.Length >= 3 ? t[1].Int64s : Ints(node, "starts"), last = t.Length >= 3 ? t[2].Int64s : Ints(node, "ends");
+                if (t[0].Dims.Length != 1 || first is not [long begin] || last is not [long finish] || (t.Length > 4 && t[4].Int64s.Any(s => s != 1)))
                 {
                     throw error(node, "only a step-1 Slice of a constant int64 vector is computed ahead");
                 }
-                int from = (int)Math.Clamp(t[1].Int64s[0] < 0 ? t[1].Int64s[0] + values.Length : t[1].Int64s[0], 0, values.Length);
-                int to = (int)Math.Clamp(t[2].Int64s[0] < 0 ? t[2].Int64s[0] + values.Length : t[2].Int64s[0], from, values.Length);
+                int from = (int)Math.Clamp(begin < 0 ? begin + values.Length : begin, 0, values.Length);
+                int to = (int)Math.Clamp(finish < 0 ? finish + values.Length : finish, from, values.Length);
                 Set(constants, node, [to - from], values[from..to]);
                 return true;
             default:
@@ -107,6 +109,9 @@ internal static class OnnxConstantFolding
         Set(constants, node, a.Length >= b.Length ? t[0].Dims : t[1].Dims, result);
         return true;
     }
+
+    private static long[]? Ints(OnnxNode node, string name) =>
+        node.Attributes.FirstOrDefault(a => a.Name == name && a.Type == OnnxFields.AttributeInts)?.Ints;
 
     private static long Attribute(OnnxNode node, string name, long fallback) =>
         node.Attributes.FirstOrDefault(a => a.Name == name && a.Type == OnnxFields.AttributeInt)?.I ?? fallback;

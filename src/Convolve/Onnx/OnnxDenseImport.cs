@@ -10,10 +10,23 @@ namespace Convolve.Onnx;
 /// </summary>
 internal static class OnnxDenseImport
 {
-    /// <summary>Gemm: <c>alpha·A·B' + beta·C</c> with A the input [N, in], B' = B or Bᵀ.</summary>
-    public static Layer Gemm(OnnxNodeReader node, Shape input)
+    /// <summary>
+    /// Gemm: <c>Y = alpha·A'·B' + beta·C</c> with A the computed input [M, K] (M the batch), B a
+    /// constant, A' = A (transA 0) and B' = B or Bᵀ (transB). alpha scales the weight and beta the
+    /// bias. C may be anything that broadcasts to [M, N]: one value, [N], [1, N], or [M, 1] / [M, N]
+    /// whose M rows are equal (one bias for every sample, whatever the batch). transA 1 is imported
+    /// when A is a Transpose (perm 1, 0) of the [M, K] value (<paramref name="transposedInput"/>: the
+    /// graph import reads the value itself); on any other A it contracts over the batch, and a C whose
+    /// rows differ gives each sample of a batch its own bias: neither is a layer, and both are refused.
+    /// </summary>
+    public static Layer Gemm(OnnxNodeReader node, Shape input, bool transposedInput = false)
     {
-        node.Require(node.Int("transA", 0) == 0, "transA", node.Int("transA", 0).ToString(), "the input is the left operand as it is");
+        long transA = node.Int("transA", 0);
+        node.Require(transA == 0 || transposedInput, "transA", transA.ToString(), "A' = Aᵀ sums over the input's first dimension, the batch, which mixes the samples: no layer computes it (unless A is a Transpose, perm 1, 0, of a [batch, features] value that only this Gemm reads)");
+        if (node.IsConstant(0))
+        {
+            throw node.Error($"its input A '{node.Inputs[0]}' is a constant and B '{node.Inputs[1]}' is computed; only A·(constant B) is a linear layer");
+        }
         bool transB = node.Int("transB", 0) != 0;
         float alpha = node.Float("alpha", 1), beta = node.Float("beta", 1);
         OnnxTensor b = node.Constant(1, "weight")!;
@@ -23,8 +36,10 @@ internal static class OnnxDenseImport
         }
         int outFeatures = (int)b.Dims[transB ? 0 : 1];
         float[] weight = transB ? b.Floats : TensorBytes.Transpose(b.Floats, input[1], outFeatures);
+        // Before operator set 11, C is required; beta 0 (or no C) leaves no bias.
         OnnxTensor? c = node.Constant(2, "bias", optional: true);
-        return Linear(node, input[1], outFeatures, weight.Select(w => alpha * w).ToArray(), c is null ? null : BiasOf(node, c, outFeatures).Select(v => beta * v).ToArray());
+        float[]? bias = c is null || beta == 0 ? null : GemmBias(node, c, outFeatures).Select(v => beta * v).ToArray();
+        return Linear(node, input[1], outFeatures, alpha == 1 ? weight : weight.Select(w => alpha * w).ToArray(), bias);
     }
 
     /// <summary>MatMul by a constant [in, out], with the constant bias of the Add that follows it, if any.</summary>
@@ -45,6 +60,12 @@ internal static class OnnxDenseImport
     {
         node.Require(node.Int("training_mode", 0) == 0, "training_mode", "1", "only the inference form (running statistics) is imported");
         node.Require(node.Int("spatial", 1) == 1, "spatial", "0", "statistics are per channel here");
+        int outputs = node.Outputs.Count(o => o.Length > 0);
+        if (node.Opset < 14 && outputs > 1)
+        {
+            // BatchNormalization-7 and -9 write the batch's statistics only in training.
+            throw node.Error($"it has {outputs} outputs; before operator set 14 that is the training form (the batch's statistics), and only the inference form is imported");
+        }
         if (input.Rank is < 2 or > 4)
         {
             throw node.Error($"an input {input} is not [N, C], [N, C, L] or [N, C, H, W]");
@@ -90,32 +111,65 @@ internal static class OnnxDenseImport
 
     /// <summary>
     /// A constant Pad of the spatial dimensions: a <see cref="ConstantPad"/>, or no layer when it
-    /// pads by zero everywhere (PyTorch writes one before average pooling). Other modes, padding of
-    /// the batch or channels, and negative padding (cropping) are refused.
+    /// pads by zero everywhere (PyTorch writes one before average pooling). Before operator set 11
+    /// (Pad-2) the pads and the value are attributes; from 11 they are inputs, and from 18 an axes
+    /// input may name the dimensions the pads are for. Other modes, padding of the batch or
+    /// channels, and negative padding (cropping) are refused.
     /// </summary>
     public static Layer? Pad(OnnxNodeReader node, Shape input, IReadOnlyDictionary<string, OnnxTensor> initializers)
     {
         string mode = node.String("mode", "constant");
         node.Require(mode == "constant", "mode", $"\"{mode}\"", "only constant padding exists here");
-        string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
-        bool constant = initializers.TryGetValue(name, out OnnxTensor? pads) && pads.DataType == OnnxFields.Int64;
-        node.Require(constant, "pads", $"'{name}'", "only a constant Pad is imported");
-        long[] p = pads!.Int64s;
+        node.RequireBefore(11, "pads", "value");
         int rank = input.Rank, dims = rank - 2;
+        long[] p;
+        float value = 0;
+        if (node.Opset < 11)
+        {
+            p = node.Longs("pads") ?? throw node.Error("attribute 'pads' is missing (Pad before operator set 11 takes it as an attribute)");
+            value = node.Float("value", 0);
+        }
+        else
+        {
+            string name = node.Inputs.Count > 1 ? node.Inputs[1] : "";
+            bool constant = initializers.TryGetValue(name, out OnnxTensor? pads) && pads.DataType == OnnxFields.Int64;
+            node.Require(constant, "pads", $"'{name}'", "only a constant Pad is imported");
+            p = PadsOfAxes(node, pads!.Int64s, rank);
+            if (node.Inputs.Count > 2 && node.Inputs[2].Length > 0)
+            {
+                OnnxTensor v = node.Constant(2, "constant_value")!;
+                value = v.Floats.Length == 1 ? v.Floats[0] : throw node.Error($"the constant_value '{v.Name}' holds {v.Floats.Length} values; one is needed");
+            }
+        }
         bool spatialOnly = p.Length == 2 * rank && p[0] == 0 && p[1] == 0 && p[rank] == 0 && p[rank + 1] == 0 && p.All(v => v is >= 0 and <= 1 << 20);
         node.Require(spatialOnly && dims is >= 1 and <= 3, "pads", $"[{string.Join(", ", p)}]", $"only non-negative padding of the 1 to 3 spatial dimensions of {input} is imported");
         if (p.All(v => v == 0))
         {
             return null;
         }
-        float value = 0;
-        if (node.Inputs.Count > 2 && node.Inputs[2].Length > 0)
-        {
-            OnnxTensor v = node.Constant(2, "constant_value")!;
-            value = v.Floats.Length == 1 ? v.Floats[0] : throw node.Error($"the constant_value '{v.Name}' holds {v.Floats.Length} values; one is needed");
-        }
         int[] before = p[2..rank].Select(v => (int)v).ToArray(), after = p[(rank + 2)..].Select(v => (int)v).ToArray();
         return new ConstantPad(before, after, value);
+    }
+
+    /// <summary>The pads of every dimension from Pad-18's pads for the dimensions its axes input names (all of them when it has none).</summary>
+    private static long[] PadsOfAxes(OnnxNodeReader node, long[] pads, int rank)
+    {
+        if (node.Inputs.Count <= 3 || node.Inputs[3].Length == 0)
+        {
+            return pads;
+        }
+        node.Require(node.Opset >= 18, "axes", $"'{node.Inputs[3]}'", $"Pad takes an axes input from operator set 18; this model imports operator set {node.Opset}");
+        long[] axes = node.Int64Constant(3, "axes");
+        long[] normal = [.. axes.Select(a => a < 0 ? a + rank : a)];
+        bool valid = pads.Length == 2 * axes.Length && normal.All(a => a >= 0 && a < rank) && normal.Distinct().Count() == normal.Length;
+        node.Require(valid, "axes", $"[{string.Join(", ", axes)}]", $"they must name distinct dimensions of a rank-{rank} input, one for each pair of the {pads.Length} pads");
+        var full = new long[2 * rank];
+        for (int i = 0; i < normal.Length; i++)
+        {
+            full[normal[i]] = pads[i];
+            full[rank + normal[i]] = pads[axes.Length + i];
+        }
+        return full;
     }
 
     private static Linear Linear(OnnxNodeReader node, int inFeatures, int outFeatures, float[] weight, float[]? bias)
@@ -130,7 +184,7 @@ internal static class OnnxDenseImport
         return linear;
     }
 
-    /// <summary>A bias [out] or [1, out], or one value ([], [1], [1, 1]) broadcast to every output, as Gemm's C may be.</summary>
+    /// <summary>A bias [out] or [1, out], or one value ([], [1], [1, 1]) broadcast to every output.</summary>
     private static float[] BiasOf(OnnxNodeReader node, OnnxTensor bias, int outFeatures)
     {
         if (bias.Floats.Length == 1 && bias.Dims.All(d => d == 1))
@@ -138,5 +192,33 @@ internal static class OnnxDenseImport
             return Enumerable.Repeat(bias.Floats[0], outFeatures).ToArray();
         }
         return bias.Dims.Length == 2 && bias.Dims[0] == 1 ? node.Values(bias, "bias", [1, outFeatures]) : node.Values(bias, "bias", [outFeatures]);
+    }
+
+    /// <summary>
+    /// Gemm's C, which broadcasts to [M, N] (M the batch, N the outputs) from the right: [], [1],
+    /// [N], [1, 1], [1, N], [M, 1] or [M, N]. With M rows they must all be equal, so that one bias
+    /// serves every sample.
+    /// </summary>
+    private static float[] GemmBias(OnnxNodeReader node, OnnxTensor c, int outFeatures)
+    {
+        long[] dims = c.Dims;
+        long columns = dims.Length == 0 ? 1 : dims[^1], rows = dims.Length == 2 ? dims[0] : 1;
+        if (dims.Length > 2 || (columns != 1 && columns != outFeatures) || rows < 1 || c.Floats.Length != rows * columns)
+        {
+            throw node.Error($"the bias C '{c.Name}' of shape [{string.Join(", ", dims)}] does not broadcast to [M, {outFeatures}]");
+        }
+        float[] values = c.Floats;
+        int width = (int)columns;
+        for (int row = 1; row < rows; row++)
+        {
+            for (int j = 0; j < width; j++)
+            {
+                if (BitConverter.SingleToInt32Bits(values[row * width + j]) != BitConverter.SingleToInt32Bits(values[j]))
+                {
+                    throw node.Error($"the bias C '{c.Name}' of shape [{string.Join(", ", dims)}] has rows that differ (row {row} column {j}: {values[row * width + j]} against {values[j]}): a bias for each sample of a batch of {rows} is not a layer's bias");
+                }
+            }
+        }
+        return width == 1 ? Enumerable.Repeat(values[0], outFeatures).ToArray() : values[..outFeatures];
     }
 }

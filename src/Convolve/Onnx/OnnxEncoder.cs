@@ -109,14 +109,14 @@ internal static class OnnxEncoder
         writer.WritePackedInt64(1, tensor.Dims);
         writer.WriteInt64(2, tensor.DataType);
         writer.WriteString(8, tensor.Name);
-        byte[] raw = tensor.DataType == OnnxFields.Float
-            ? new byte[tensor.Floats.Length * sizeof(float)]
+        byte[] raw = tensor.DataType == OnnxFields.Float ? new byte[tensor.Floats.Length * sizeof(float)]
+            : tensor.DataType == OnnxFields.Bool ? [.. tensor.Int64s.Select(v => (byte)(v != 0 ? 1 : 0))]
             : new byte[tensor.Int64s.Length * sizeof(long)];
         if (tensor.DataType == OnnxFields.Float)
         {
             TensorBytes.WriteSingles(tensor.Floats, raw);
         }
-        else
+        else if (tensor.DataType != OnnxFields.Bool)
         {
             TensorBytes.WriteInt64s(tensor.Int64s, raw);
         }

@@ -19,20 +19,22 @@ internal sealed class OnnxGraphImport
     private readonly OnnxGraph graph;
     private readonly string source;
     private readonly long? fileBatch;
+    private readonly long opset;
     private readonly Dictionary<string, OnnxTensor> constants;
     private readonly Dictionary<string, string> valueNames = new(StringComparer.Ordinal); // ONNX value → graph value
     private readonly Dictionary<string, Shape> shapes = new(StringComparer.Ordinal);      // graph value → shape (batch 2)
     private readonly Dictionary<string, int> producerIndex = new(StringComparer.Ordinal);  // ONNX value → index of the node that writes it
     private readonly Dictionary<string, List<int>> consumers = new(StringComparer.Ordinal);
     private readonly HashSet<int> absorbed = [];
+    private readonly HashSet<string> transposedForGemm = new(StringComparer.Ordinal); // a Transpose's output that only a Gemm with transA 1 reads
     private readonly List<GraphNode> nodes = [];
     private readonly Dictionary<string, int> nodeOf = new(StringComparer.Ordinal); // graph value → index in nodes
     private readonly HashSet<string> taken = new(StringComparer.Ordinal) { "input" };
 
     /// <summary>Indexes <paramref name="graph"/>; <paramref name="fileBatch"/> is the graph input's fixed batch size, if it has one (PyTorch writes it into reshape targets).</summary>
-    public OnnxGraphImport(OnnxGraph graph, string input, Shape inputShape, long? fileBatch, string source)
+    public OnnxGraphImport(OnnxGraph graph, string input, Shape inputShape, long? fileBatch, string source, long opset)
     {
-        (this.graph, this.source, this.fileBatch) = (graph, source, fileBatch);
+        (this.graph, this.source, this.fileBatch, this.opset) = (graph, source, fileBatch, opset);
         constants = graph.Initializers.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         valueNames[input] = "input";
         shapes["input"] = inputShape;
@@ -108,6 +110,10 @@ internal sealed class OnnxGraphImport
         switch (node.OpType)
         {
             case "Identity" or "Dropout":
+                if (node.OpType == "Dropout")
+                {
+                    OnnxNodeImport.Dropout(OnnxNodeImport.Reader(node, constants, source, opset), constants);
+                }
                 valueNames[node.Outputs[0]] = valueNames[data[0]];
                 return;
             case "Add" or "Mul" when data.Length == 2:
@@ -127,14 +133,20 @@ internal sealed class OnnxGraphImport
                 return;
             case "Reshape" when TryShuffle(index, node, data[0]):
                 return;
+            case "Transpose" when TransposesForGemm(node, data[0]):
+                valueNames[node.Outputs[0]] = valueNames[data[0]];
+                transposedForGemm.Add(node.Outputs[0]);
+                return;
         }
         if (data.Length != 1)
         {
             throw Error(node, $"it reads {data.Length} computed values ({string.Join(", ", data.Select(v => $"'{v}'"))}); only Add, Mul and Concat join values");
         }
-        OnnxNodeReader reader = OnnxNodeImport.Reader(node, constants, source);
+        OnnxNodeReader reader = OnnxNodeImport.Reader(node, constants, source, opset);
         Shape input = shapes[valueNames[data[0]]];
-        Layer? layer = node.OpType == "Reshape" ? Reshape(reader, input) : Convert(node, reader, input);
+        Layer? layer = node.OpType == "Reshape" ? Reshape(reader, input)
+            : node.OpType == "Gemm" && transposedForGemm.Contains(data[0]) ? OnnxDenseImport.Gemm(reader, input, transposedInput: true)
+            : Convert(node, reader, input);
         if (layer is null)
         {
             valueNames[node.Outputs[0]] = valueNames[data[0]];
@@ -204,6 +216,22 @@ internal sealed class OnnxGraphImport
         return true;
     }
 
+    /// <summary>
+    /// A Transpose (perm 1, 0) of a computed [N, K] value read only as input A of one Gemm with
+    /// transA 1: the two together are a Gemm of the value itself, so the Transpose becomes no layer.
+    /// </summary>
+    private bool TransposesForGemm(OnnxNode node, string data)
+    {
+        long[]? perm = node.Attributes.FirstOrDefault(a => a.Name == "perm")?.Ints;
+        if (shapes[valueNames[data]].Rank != 2 || node.Attributes.Any(a => a.Name != "perm") || (perm is not null && !perm.SequenceEqual([1L, 0L])))
+        {
+            return false;
+        }
+        return Only(node.Outputs[0]) is int at && graph.Nodes[at] is { OpType: "Gemm" } gemm && gemm.Inputs.Length > 0 && gemm.Inputs[0] == node.Outputs[0]
+            && gemm.Inputs.Skip(1).All(v => v != node.Outputs[0])
+            && gemm.Attributes.FirstOrDefault(a => a.Name == "transA" && a.Type == OnnxFields.AttributeInt) is { I: not 0 };
+    }
+
     /// <summary>A constant by name, also when a Constant node later in the file (before its reader) defines it.</summary>
     private OnnxTensor? LookAhead(string name) =>
         constants.TryGetValue(name, out OnnxTensor? t) ? t
@@ -227,7 +255,7 @@ internal sealed class OnnxGraphImport
 
     private void ImportConcat(OnnxNode node, string[] data)
     {
-        var reader = new OnnxNodeReader(node, constants, source, "axis");
+        var reader = new OnnxNodeReader(node, constants, source, opset, "axis");
         if (data.Length != node.Inputs.Count(v => v.Length > 0))
         {
             throw Error(node, "it joins a constant to computed values; only computed values are joined");
@@ -242,17 +270,22 @@ internal sealed class OnnxGraphImport
     /// <summary>Split along an axis after the batch, into the sizes of its 'split' input or attribute, or equal parts: one <see cref="Slice"/> per output.</summary>
     private void ImportSplit(OnnxNode node, string data)
     {
-        var reader = new OnnxNodeReader(node, constants, source, "axis", "split", "num_outputs");
+        var reader = new OnnxNodeReader(node, constants, source, opset, "axis", "split", "num_outputs");
         Shape input = shapes[valueNames[data]];
         long axis = reader.Int("axis", 0);
         axis = axis < 0 ? axis + input.Rank : axis;
         reader.Require(axis >= 1 && axis < input.Rank, "axis", reader.Int("axis", 0).ToString(), $"only a dimension after the batch of {input} is split");
+        reader.RequireBefore(13, "split");
         int parts = node.Outputs.Length, size = input[(int)axis];
         long[]? given = node.Inputs.Length > 1 && node.Inputs[1].Length > 0
             ? (constants.TryGetValue(node.Inputs[1], out OnnxTensor? s) && s.DataType == OnnxFields.Int64 ? s.Int64s : throw Error(node, $"the split sizes '{node.Inputs[1]}' are not a constant int64 vector"))
             : node.Attributes.FirstOrDefault(a => a.Name == "split")?.Ints;
-        // Without sizes the parts are equal, the last one smaller when they do not divide (opset 18).
+        // Without sizes the parts are equal; from operator set 18 the last one may be smaller when they do not divide.
         long[] sizes = given ?? [.. Enumerable.Range(0, parts).Select(i => (long)((size + parts - 1) / parts))];
+        if (given is null && size % parts != 0 && opset < 18)
+        {
+            throw Error(node, $"without sizes it splits dimension {axis} of {input} ({size}) into {parts} equal parts, which do not divide it (a smaller last part exists from operator set 18; this model imports {opset})");
+        }
         if (sizes.Length != parts || sizes.Any(v => v <= 0) || (given is not null && sizes.Sum() != size) || (given is null && (long)(size + parts - 1) / parts * (parts - 1) >= size))
         {
             throw Error(node, $"the sizes [{string.Join(", ", sizes)}] do not split dimension {axis} of {input} ({size}) into {parts} outputs");
@@ -274,7 +307,7 @@ internal sealed class OnnxGraphImport
         {
             return false;
         }
-        var reader = new OnnxNodeReader(add, constants, source);
+        var reader = new OnnxNodeReader(add, constants, source, opset);
         float[] bias = reader.Values(reader.Constant(Array.FindIndex(add.Inputs, constants.ContainsKey), "bias")!, "bias", [linear.OutFeatures]);
         var biased = new Linear(linear.InFeatures, linear.OutFeatures, bias: true, new RandomSource(0));
         linear.Weight.Value.Data.CopyTo(biased.Weight.Value.Data, 0);

@@ -15,15 +15,16 @@ namespace Convolve.Onnx;
 internal sealed class OnnxGraphTree
 {
     private readonly string source;
+    private readonly long opset;
     private readonly Dictionary<string, OnnxTensor> initializers;
     private readonly Dictionary<string, OnnxNode> producer = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string? Anchor, int Depth)> spine = new(StringComparer.Ordinal);
     private readonly HashSet<OnnxNode> used = new(ReferenceEqualityComparer.Instance);
 
     /// <summary>Indexes <paramref name="graph"/>, whose one computed input is <paramref name="input"/>.</summary>
-    public OnnxGraphTree(OnnxGraph graph, string input, string source)
+    public OnnxGraphTree(OnnxGraph graph, string input, string source, long opset)
     {
-        this.source = source;
+        (this.source, this.opset) = (source, opset);
         initializers = graph.Initializers.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
         spine[input] = (null, 0);
         foreach (OnnxNode node in graph.Nodes)
@@ -150,10 +151,10 @@ internal sealed class OnnxGraphTree
         {
             if (item.Length == 2)
             {
-                OnnxNodeReader add = new(node, initializers, source);
-                return OnnxDenseImport.MatMul(OnnxNodeImport.Reader(item[0], initializers, source), shape, add, add.Constant(Array.FindIndex(node.Inputs, initializers.ContainsKey), "bias"));
+                OnnxNodeReader add = new(node, initializers, source, opset);
+                return OnnxDenseImport.MatMul(OnnxNodeImport.Reader(item[0], initializers, source, opset), shape, add, add.Constant(Array.FindIndex(node.Inputs, initializers.ContainsKey), "bias"));
             }
-            return OnnxNodeImport.Convert(node, OnnxNodeImport.Reader(node, initializers, source), shape, initializers);
+            return OnnxNodeImport.Convert(node, OnnxNodeImport.Reader(node, initializers, source, opset), shape, initializers);
         }
         catch (ArgumentException ex)
         {

@@ -8,7 +8,8 @@ namespace Convolve.Onnx;
 /// ConvTranspose, MaxPool, AveragePool, LpPool (even p), GlobalAveragePool, Gemm, MatMul (+ Add
 /// of a constant bias), BatchNormalization (inference form), Relu, Sigmoid, Tanh, LeakyRelu,
 /// Flatten (axis 1), Reshape (a flatten), Add of two computed values (a residual block), Identity,
-/// Dropout and Constant. The graph must be a chain of such nodes with residual additions, with
+/// Dropout and Constant, at default operator sets 7 to 18 (older versions' attribute forms
+/// included; see <see cref="MinimumOpset"/>). The graph must be a chain of such nodes with residual additions, with
 /// one computed input of fixed size (the batch may be symbolic) and one output. A file that breaks
 /// the protobuf wire format is an <see cref="OnnxFormatException"/> naming the byte offset; a
 /// well-formed model using anything else is an <see cref="OnnxUnsupportedException"/> naming the
@@ -16,8 +17,19 @@ namespace Convolve.Onnx;
 /// </summary>
 public static class OnnxImporter
 {
-    /// <summary>The oldest default operator set read (attributes moved to inputs before it).</summary>
-    public const long MinimumOpset = 11;
+    /// <summary>
+    /// The oldest default operator set read: from 7 on, Add and Mul broadcast as NumPy does and
+    /// BatchNormalization and Dropout have lost is_test. Operators whose inputs were attributes
+    /// before 10, 11, 13 or 18 (Slice, Pad, Clip, Split, ReduceMean) are read in either form, and
+    /// Softmax before 13 is mapped where its 2-D coercion is one axis (docs/design.md, issue 19).
+    /// </summary>
+    public const long MinimumOpset = 7;
+
+    /// <summary>
+    /// The newest default operator set whose changes to the imported operators were checked (ONNX
+    /// 1.13). A newer one is read as before (no upper bound), by the rules of this one.
+    /// </summary>
+    public const long NewestCheckedOpset = 18;
 
     /// <summary>Reads the ONNX file at <paramref name="path"/>.</summary>
     /// <exception cref="OnnxFormatException">The file is not well-formed ONNX protobuf.</exception>
@@ -45,7 +57,7 @@ public static class OnnxImporter
             throw new OnnxUnsupportedException(source, $"the graph has {inputs.Length} computed inputs and {graph.Outputs.Length} outputs; Convolve imports a model with one of each");
         }
         Shape item = ItemShape(inputs[0], source);
-        var model = Build(graph, inputs[0], item, source);
+        var model = Build(graph, inputs[0], item, source, opset);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in proto.Metadata)
         {
@@ -59,16 +71,16 @@ public static class OnnxImporter
     /// joined by Concat or Mul, values read by several branches) as a <see cref="Graph"/> inside a
     /// one-layer Sequential, whose errors are the ones reported.
     /// </summary>
-    private static Sequential Build(OnnxGraph graph, OnnxValueInfo input, Shape item, string source)
+    private static Sequential Build(OnnxGraph graph, OnnxValueInfo input, Shape item, string source, long opset)
     {
         var shape = new Shape([2, .. item.Dimensions]);
         try
         {
-            return new OnnxGraphTree(graph, input.Name, source).Build(input.Name, shape, graph.Outputs[0].Name);
+            return new OnnxGraphTree(graph, input.Name, source, opset).Build(input.Name, shape, graph.Outputs[0].Name);
         }
         catch (OnnxUnsupportedException)
         {
-            var import = new OnnxGraphImport(graph, input.Name, shape, input.Dims[0].Size, source);
+            var import = new OnnxGraphImport(graph, input.Name, shape, input.Dims[0].Size, source, opset);
             return new Sequential(import.Build(graph.Outputs[0].Name));
         }
     }

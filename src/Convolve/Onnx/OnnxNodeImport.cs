@@ -27,30 +27,30 @@ internal static class OnnxNodeImport
         ["LeakyRelu"] = ["alpha"],
         ["Flatten"] = ["axis"],
         ["Reshape"] = ["allowzero"],
-        ["Pad"] = ["mode"],
+        ["Pad"] = ["mode", "pads", "value"],
         ["Dropout"] = ["seed", "ratio"],
         ["Identity"] = [],
-        ["Clip"] = [],
+        ["Clip"] = ["min", "max"],
         ["HardSwish"] = [],
         ["HardSigmoid"] = ["alpha", "beta"],
         ["Softmax"] = ["axis"],
         ["GlobalMaxPool"] = [],
         ["ReduceMean"] = ["axes", "keepdims", "noop_with_empty_axes"],
-        ["Slice"] = [],
+        ["Slice"] = ["starts", "ends", "axes"],
     };
 
     /// <summary>Every operator the import knows (Add joins residual branches or adds a MatMul's bias).</summary>
     public static IReadOnlyCollection<string> Operators { get; } = [.. Known.Keys, "Add", "Mul", "Concat", "Split", "Transpose", "Constant"];
 
     /// <summary>The reader of <paramref name="node"/>'s attributes; refuses an unknown operator or attribute.</summary>
-    public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source)
+    public static OnnxNodeReader Reader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source, long opset)
     {
         if (node.Domain is not ("" or "ai.onnx"))
         {
             throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType, $"operators of domain '{node.Domain}' are not supported");
         }
         return Known.TryGetValue(node.OpType, out string[]? attributes)
-            ? new OnnxNodeReader(node, initializers, source, attributes)
+            ? new OnnxNodeReader(node, initializers, source, opset, attributes)
             : throw new OnnxUnsupportedException(source, OnnxNodeReader.DisplayName(node), node.OpType,
                 $"operator {node.OpType} is not supported; supported: {string.Join(", ", Operators.Order(StringComparer.Ordinal))}");
     }
@@ -79,6 +79,22 @@ internal static class OnnxNodeImport
         "GlobalMaxPool" => new GlobalMaxPool(),
         "ReduceMean" => OnnxActivationImport.ReduceMean(reader, input),
         "Slice" => OnnxActivationImport.Slice(reader, input),
+        "Dropout" => Dropout(reader, initializers),
         _ => null,
     };
+
+    /// <summary>
+    /// Dropout is the identity at inference, so no layer; from operator set 12 a training_mode input
+    /// may ask for the training form (random dropping), which is refused unless it is a constant false.
+    /// </summary>
+    public static Layer? Dropout(OnnxNodeReader node, IReadOnlyDictionary<string, OnnxTensor> initializers)
+    {
+        string mode = node.Inputs.Count > 2 ? node.Inputs[2] : "";
+        if (mode.Length > 0 && !(initializers.TryGetValue(mode, out OnnxTensor? flag) && flag.DataType == OnnxFields.Bool && flag.Int64s is [0]))
+        {
+            string what = flag is { DataType: OnnxFields.Bool, Int64s: [1] } ? "the constant true" : flag is null ? "computed in the graph" : $"a constant of ONNX data type {flag.DataType} [{string.Join(", ", flag.Dims)}]";
+            throw node.Error($"its training_mode input '{mode}' is {what}; only the inference form (training_mode absent or a constant false: the identity) is imported");
+        }
+        return null;
+    }
 }

@@ -14,10 +14,10 @@ internal sealed class OnnxNodeReader
     private readonly IReadOnlyDictionary<string, OnnxTensor> initializers;
     private readonly string source;
 
-    /// <summary>Checks that every attribute of <paramref name="node"/> is among <paramref name="known"/>.</summary>
-    public OnnxNodeReader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source, params string[] known)
+    /// <summary>Checks that every attribute of <paramref name="node"/>, read under default operator set <paramref name="opset"/>, is among <paramref name="known"/>.</summary>
+    public OnnxNodeReader(OnnxNode node, IReadOnlyDictionary<string, OnnxTensor> initializers, string source, long opset, params string[] known)
     {
-        (this.node, this.initializers, this.source) = (node, initializers, source);
+        (this.node, this.initializers, this.source, Opset) = (node, initializers, source, opset);
         foreach (OnnxAttribute attribute in node.Attributes)
         {
             if (!known.Contains(attribute.Name))
@@ -26,6 +26,30 @@ internal sealed class OnnxNodeReader
             }
         }
     }
+
+    /// <summary>The model's version of the default operator set, which decides the version of this node's operator.</summary>
+    public long Opset { get; }
+
+    /// <summary>The node's output names (empty names are absent optional outputs).</summary>
+    public IReadOnlyList<string> Outputs => node.Outputs;
+
+    /// <summary>Whether the node carries attribute <paramref name="name"/>.</summary>
+    public bool Has(string name) => node.Attributes.Any(a => a.Name == name);
+
+    /// <summary>
+    /// Refuses <paramref name="attributes"/> that the operator had only before operator set
+    /// <paramref name="movedAt"/> (where they became inputs) when the model's operator set is that or later.
+    /// </summary>
+    public void RequireBefore(long movedAt, params string[] attributes)
+    {
+        if (Opset >= movedAt && attributes.FirstOrDefault(Has) is { } name)
+        {
+            throw Error($"attribute '{name}' belongs to {node.OpType} before operator set {movedAt} (an input from then on); this model imports operator set {Opset}");
+        }
+    }
+
+    /// <summary>An INTS attribute as it is, or null when absent.</summary>
+    public long[]? Longs(string name) => Find(name, OnnxFields.AttributeInts)?.Ints;
 
     /// <summary>The node's input names.</summary>
     public IReadOnlyList<string> Inputs => node.Inputs;
@@ -87,6 +111,9 @@ internal sealed class OnnxNodeReader
         }
         return tensor;
     }
+
+    /// <summary>Whether input <paramref name="index"/> is present and a constant initializer.</summary>
+    public bool IsConstant(int index) => index < node.Inputs.Length && initializers.ContainsKey(node.Inputs[index]);
 
     /// <summary>The int64 constant given as input <paramref name="index"/> (a folded shape, Slice's starts…).</summary>
     public long[] Int64Constant(int index, string role)

@@ -9,6 +9,9 @@ internal static class OnnxFields
     /// <summary><c>TensorProto.DataType.INT64</c>.</summary>
     public const int Int64 = 7;
 
+    /// <summary><c>TensorProto.DataType.BOOL</c> (decoded into <c>Int64s</c> as 0 and 1: Dropout's training_mode).</summary>
+    public const int Bool = 9;
+
     /// <summary><c>AttributeProto.AttributeType</c> values.</summary>
     public const int AttributeFloat = 1, AttributeInt = 2, AttributeString = 3, AttributeTensor = 4, AttributeFloats = 6, AttributeInts = 7;
 

@@ -10,6 +10,7 @@ internal static class OnnxTensorDecoder
         var dims = new List<long>();
         var floats = new List<float>();
         var int64s = new List<long>();
+        var int32s = new List<long>(); // int32_data, where BOOL values are stored when not raw
         (int DataType, string Name, byte[]? Raw, int RawOffset, long Location) t = (0, "", null, 0, 0);
         while (reader.TryReadKey(out int field, out int wire))
         {
@@ -18,6 +19,7 @@ internal static class OnnxTensorDecoder
                 case 1: reader.ReadInt64s(field, wire, dims); break;
                 case 2: t.DataType = reader.ReadInt32(field, wire); break;
                 case 4: reader.ReadFloats(field, wire, floats); break;
+                case 5: reader.ReadInt64s(field, wire, int32s); break;
                 case 7: reader.ReadInt64s(field, wire, int64s); break;
                 case 8: t.Name = reader.ReadString(field, wire); break;
                 case 9:
@@ -30,6 +32,10 @@ internal static class OnnxTensorDecoder
         }
         long count = ElementCount(reader, start, t.Name, dims);
         bool external = t.Location == 1;
+        if (!external && t.DataType == OnnxFields.Bool)
+        {
+            return Bools(reader, start, t.Name, dims, count, t.Raw, t.RawOffset, int32s);
+        }
         if (external || t.DataType is not (OnnxFields.Float or OnnxFields.Int64))
         {
             return new OnnxTensor(t.Name, [.. dims], t.DataType, [], [], external);
@@ -53,6 +59,17 @@ internal static class OnnxTensorDecoder
         return t.DataType == OnnxFields.Float
             ? OnnxTensor.FromFloats(t.Name, [.. dims], [.. floats])
             : OnnxTensor.FromInt64s(t.Name, [.. dims], [.. int64s]);
+    }
+
+    /// <summary>A BOOL tensor (a byte a value in raw_data, else int32_data) as 0 and 1 in <c>Int64s</c>.</summary>
+    private static OnnxTensor Bools(ProtoReader reader, long start, string name, List<long> dims, long count, byte[]? raw, int rawOffset, List<long> int32s)
+    {
+        long[] values = raw is not null ? [.. raw.Select(b => (long)b)] : [.. int32s];
+        if (values.Length != count)
+        {
+            throw reader.Error(raw is not null ? rawOffset : start, $"tensor '{name}' has dimensions [{string.Join(", ", dims)}] ({count:N0} values) but holds {values.Length:N0} bool values");
+        }
+        return new OnnxTensor(name, [.. dims], OnnxFields.Bool, [], [.. values.Select(v => v != 0 ? 1L : 0L)]);
     }
 
     /// <summary>The product of the dimensions; each must be non-negative and the product fit in memory.</summary>

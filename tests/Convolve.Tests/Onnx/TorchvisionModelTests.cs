@@ -7,8 +7,8 @@ using Xunit.Abstractions;
 namespace Convolve.Tests.Onnx;
 
 /// <summary>
-/// torchvision 0.14's classifiers as PyTorch exports them (tools/onnx/export_torchvision.py writes
-/// them, their input and torchvision's logits into the folder named by CONVOLVE_TORCHVISION_ONNX;
+/// torchvision 0.14's classifiers as PyTorch exports them at opset 17, and four also at 9 or 10
+/// (tools/onnx/export_torchvision.py writes them, their input and torchvision's logits into the folder named by CONVOLVE_TORCHVISION_ONNX;
 /// the files are hundreds of MB and are not committed). Each must import, give torchvision's logits
 /// within 1e-4 relative, and export again to a file ONNX Runtime computes the same logits from. The
 /// re-exported files are left beside the originals (NAME.convolve.onnx) for ONNX's checker.
@@ -21,6 +21,9 @@ public class TorchvisionModelTests(ITestOutputHelper output)
     [
         "alexnet", "resnet18", "mobilenet_v2", "squeezenet1_1", "densenet121", "googlenet", "shufflenet_v2_x1_0",
         "efficientnet_b0", "mnasnet0_5", "resnext50_32x4d", "regnet_x_400mf", "mobilenet_v3_small", "vgg11_bn",
+        // Older operator sets (export_torchvision.py --opset 9 / --opset 10, as .ci/run calls it): Split-2's
+        // attribute in shufflenet's channel split, Clip-6's min and max in mobilenet_v2's ReLU6.
+        "resnet18-opset9", "squeezenet1_1-opset9", "shufflenet_v2_x1_0-opset9", "mobilenet_v2-opset10",
     ];
 
     [TorchvisionTheory]
