@@ -13,8 +13,9 @@ namespace Convolve.Inference;
 /// activations stay in the core's cache from the first layer to the last, and the NCHW ↔ blocked transposes
 /// and the NCHW pooling passes between the layers are gone. The floats are the same as the steps it replaces:
 /// the same microkernel calls, the bias added and the ReLU taken on the same sums.
-/// Images run in parallel; when there are fewer images than threads, each convolution splits its image as a
-/// lone <see cref="ConvolutionStep"/> would.
+/// Images run in parallel; when there are fewer images than threads, the threads share each image: one hand-off per
+/// image, then rows, channel blocks and ξ claimed from shared counters task by task (<see cref="Share"/>), not one
+/// hand-off per layer and phase.
 /// </summary>
 internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
 {
@@ -25,6 +26,8 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
     private readonly int batch, inputImage, outputImage;
     private readonly long imageWork;
     private readonly ConcurrentBag<Workspace> workspaces = [];
+    private readonly (TaskKind Kind, int Stage, int Phase, int Items)[] schedule;
+    private readonly int[] claimed, done;
     private Tensor? output;
 
     /// <param name="inputShape">The batch the first convolution reads.</param>
@@ -50,6 +53,9 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
         inputImage = inputShape.Size / batch;
         outputImage = outputShape.Size / batch;
         imageWork = stages.Sum(stage => stage.ImageWork);
+        schedule = Schedule();
+        claimed = new int[schedule.Length];
+        done = new int[schedule.Length];
     }
 
     /// <summary>What each layer taken in computes, for the plan's step list.</summary>
@@ -69,12 +75,16 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
     {
         output ??= new Tensor(OutputShape);
         float[] source = input.Data, target = output.Data;
-        if (stages.Any(stage => stage.SplitsImages))
+        int parts = batch < Parallelism.MaxThreads && !Parallelism.IsInsidePart
+            ? Parallelism.PartsFor(imageWork / DirectConvolution.ImageSplitFactor, Parallelism.MaxThreads) : 1;
+        if (parts > 1)
         {
             Workspace workspace = Rent();
             for (int n = 0; n < batch; n++)
             {
-                RunImage(source, target, n, workspace, split: true);
+                Array.Clear(claimed);
+                Array.Clear(done);
+                Parallelism.RunParts(parts, _ => Share(source, target, n, workspace, parts));
             }
             workspaces.Add(workspace);
             return output;
@@ -84,25 +94,77 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
             Workspace workspace = Rent();
             for (int n = start; n < end; n++)
             {
-                RunImage(source, target, n, workspace, split: false);
+                for (int task = 0; task < schedule.Length; task++)
+                {
+                    Do(task, 0, schedule[task].Items, source, target, n, workspace);
+                }
             }
             workspaces.Add(workspace);
         });
         return output;
     }
 
-    private void RunImage(float[] input, float[] output, int n, Workspace workspace, bool split)
+    /// <summary>
+    /// One thread's share of image n when the threads work on one image together: every task of the schedule in
+    /// order, its items claimed a chunk at a time from a counter shared by all threads, then a wait until every item of
+    /// the task is done. A thread that starts late finds the items taken and only waits; one that never starts leaves
+    /// its items to the others, so the schedule cannot stall on a busy thread pool.
+    /// </summary>
+    private void Share(float[] input, float[] output, int n, Workspace workspace, int parts)
     {
-        stages[0].InputFrame.Pack(input.AsSpan(n * inputImage, inputImage), workspace.Frames[0]);
-        for (int i = 0; i < stages.Length; i++)
+        for (int task = 0; task < schedule.Length; task++)
         {
-            bool lastStage = i == stages.Length - 1;
-            fixed (float* frame = workspace.Frames[i], result = workspace.Results[i], scratch = workspace.Scratch, next = lastStage ? workspace.Last : workspace.Frames[i + 1])
+            int items = schedule[task].Items, chunk = Math.Max(1, items / (2 * parts));
+            while (true)
             {
-                stages[i].Run(frame, result, scratch, split && stages[i].SplitsImages);
-                transfers[i].Run(result, next, lastStage ? Relu && Addend is null : relus[i]);
+                int start = Interlocked.Add(ref claimed[task], chunk) - chunk;
+                if (start >= items)
+                {
+                    break;
+                }
+                int end = Math.Min(start + chunk, items);
+                Do(task, start, end, input, output, n, workspace);
+                Interlocked.Add(ref done[task], end - start);
+            }
+            var spin = default(SpinWait);
+            while (Volatile.Read(ref done[task]) < items)
+            {
+                spin.SpinOnce(sleep1Threshold: -1);
             }
         }
+    }
+
+    /// <summary>Items [start, end) of one task of the schedule for image n.</summary>
+    private void Do(int task, int start, int end, float[] input, float[] output, int n, Workspace workspace)
+    {
+        var (kind, i, phase, _) = schedule[task];
+        switch (kind)
+        {
+            case TaskKind.Pack:
+                stages[0].InputFrame.Pack(input.AsSpan(n * inputImage, inputImage), workspace.Frames[0]);
+                break;
+            case TaskKind.Stage:
+                fixed (float* frame = workspace.Frames[i], result = workspace.Results[i], scratch = workspace.Scratch)
+                {
+                    stages[i].RunPart(phase, start, end, frame, result, scratch);
+                }
+                break;
+            case TaskKind.Transfer:
+                bool lastStage = i == stages.Length - 1;
+                fixed (float* result = workspace.Results[i], next = lastStage ? workspace.Last : workspace.Frames[i + 1])
+                {
+                    transfers[i].Run(result, next, lastStage ? Relu && Addend is null : relus[i], start, end);
+                }
+                break;
+            default:
+                Finish(output, n, workspace);
+                break;
+        }
+    }
+
+    /// <summary>Unpacks image n's last frame to NCHW, then adds the shortcut and rectifies when one is set.</summary>
+    private void Finish(float[] output, int n, Workspace workspace)
+    {
         Span<float> image = output.AsSpan(n * outputImage, outputImage);
         last.Unpack(workspace.Last, image, default);
         if (Addend is Tensor addend)
@@ -117,6 +179,30 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
                 Elementwise.Map(new ElementwiseAdd(), image, added, image);
             }
         }
+    }
+
+    /// <summary>The tasks of one image, in the order they must run: pack, each stage's phases and transfer, unpack.</summary>
+    private (TaskKind Kind, int Stage, int Phase, int Items)[] Schedule()
+    {
+        var tasks = new List<(TaskKind, int, int, int)> { (TaskKind.Pack, 0, 0, 1) };
+        for (int i = 0; i < stages.Length; i++)
+        {
+            for (int phase = 0; phase < stages[i].Phases; phase++)
+            {
+                tasks.Add((TaskKind.Stage, i, phase, stages[i].Items(phase)));
+            }
+            tasks.Add((TaskKind.Transfer, i, 0, transfers[i].Blocks));
+        }
+        tasks.Add((TaskKind.Finish, 0, 0, 1));
+        return [.. tasks];
+    }
+
+    private enum TaskKind
+    {
+        Pack,
+        Stage,
+        Transfer,
+        Finish,
     }
 
     private Workspace Rent() => workspaces.TryTake(out Workspace? kept) ? kept : new Workspace(stages, last);

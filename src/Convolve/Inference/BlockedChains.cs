@@ -14,6 +14,13 @@ internal static class BlockedChains
     /// <summary>Whether compiled plans keep the blocked layout between layers; off, every convolution packs and unpacks its own image (the reference the tests and `bench infer` compare against).</summary>
     internal static bool Enabled { get; set; } = true;
 
+    /// <summary>
+    /// Whether a plan runs an unpinned 2-d convolution direct where the rule would pick im2col, so it can join a chain
+    /// (see <see cref="Layers.ConvolutionBase"/>'s NewForwardImplementation); on by default. The tests keep it on with
+    /// <see cref="Enabled"/> off to compare chains against the same algorithms step by step.
+    /// </summary>
+    internal static bool PrefersBlockedAlgorithms { get; set; } = true;
+
     /// <summary>The steps with every run that can stay blocked merged into one step; <paramref name="inputShape"/> is the first step's input.</summary>
     public static List<PlanStep> Merge(List<PlanStep> steps, Shape inputShape)
     {

@@ -33,14 +33,30 @@ internal abstract unsafe class BlockedStage
     /// <summary>Multiply-adds of one image, for the thread split.</summary>
     public abstract long ImageWork { get; }
 
-    /// <summary>Whether, at the plan's batch and the current thread count, one image's work is split over the threads.</summary>
-    public abstract bool SplitsImages { get; }
+    /// <summary>
+    /// The parts of one image's pass that must run one after the other (direct: 1, the rows; Winograd: 3, the input
+    /// transform, the products, the output transform); within a phase the items are independent.
+    /// </summary>
+    public abstract int Phases { get; }
+
+    /// <summary>Independent items of <paramref name="phase"/> (rows, channel blocks, ξ).</summary>
+    public abstract int Items(int phase);
 
     /// <summary>
-    /// Computes one image from <paramref name="input"/> into <paramref name="output"/>; with <paramref name="split"/>
-    /// the work is shared by the threads, every output value still computed by the same call as on one thread.
+    /// Computes items [<paramref name="start"/>, <paramref name="end"/>) of <paramref name="phase"/> of one image from
+    /// <paramref name="input"/> into <paramref name="output"/>. Every value is computed by the same call whoever runs
+    /// the item, so the result does not depend on how the items are shared out.
     /// </summary>
-    public abstract void Run(float* input, float* output, float* scratch, bool split);
+    public abstract void RunPart(int phase, int start, int end, float* input, float* output, float* scratch);
+
+    /// <summary>Computes one image from <paramref name="input"/> into <paramref name="output"/> on this thread.</summary>
+    public void Run(float* input, float* output, float* scratch)
+    {
+        for (int phase = 0; phase < Phases; phase++)
+        {
+            RunPart(phase, 0, Items(phase), input, output, scratch);
+        }
+    }
 
     /// <summary>The stage for a convolution, or null when its algorithm has no blocked frames (im2col) or the layout is not one the chain moves (grouped, not 2-d).</summary>
     public static BlockedStage? For(string description, in ConvolutionLayout layout, IConvolutionAlgorithm algorithm, float[] weight)

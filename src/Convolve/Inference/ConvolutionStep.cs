@@ -22,7 +22,7 @@ internal sealed class ConvolutionStep : PlanStep, IShortcutTarget
     public ConvolutionStep(string description, ConvNd layer, Shape inputShape, float[] weight, float[]? bias, bool relu)
         : base(description, layer.OutputShape(inputShape))
     {
-        (layout, algorithm) = layer.NewForwardImplementation(inputShape);
+        (layout, algorithm) = layer.NewForwardImplementation(inputShape, preferBlocked: BlockedChains.PrefersBlockedAlgorithms);
         this.weight = weight;
         this.bias = bias;
         Relu = relu;

@@ -3,7 +3,7 @@ using Convolve.Layers;
 
 namespace Convolve.Inference;
 
-/// <summary>A direct convolution as a <see cref="BlockedStage"/>: <see cref="DirectConvolution.ForwardImage"/> with the stage's packed weights.</summary>
+/// <summary>A direct convolution as a <see cref="BlockedStage"/>: <see cref="DirectConvolution.ForwardRows"/> with the stage's packed weights, its items the output rows.</summary>
 internal sealed unsafe class DirectStage : BlockedStage
 {
     private readonly DirectPlan plan;
@@ -21,14 +21,17 @@ internal sealed unsafe class DirectStage : BlockedStage
     public override long ImageWork => plan.ImageWork;
 
     /// <inheritdoc/>
-    public override bool SplitsImages => DirectConvolution.SplitsImages(plan);
+    public override int Phases => 1;
 
     /// <inheritdoc/>
-    public override void Run(float* input, float* output, float* scratch, bool split)
+    public override int Items(int phase) => plan.D.Out * plan.H.Out;
+
+    /// <inheritdoc/>
+    public override void RunPart(int phase, int start, int end, float* input, float* output, float* scratch)
     {
         fixed (float* weights = packed)
         {
-            DirectConvolution.ForwardImage(plan, input, weights, output, split);
+            DirectConvolution.ForwardRows(plan, input, weights, output, start, end);
         }
     }
 }

@@ -53,27 +53,33 @@ internal sealed unsafe class FrameTransfer
     private static int[] Taps(int count, Func<int, (int First, int End)> taps) =>
         [.. Enumerable.Range(0, count).SelectMany(o => new[] { taps(o).First, taps(o).End })];
 
-    /// <summary>Moves the image in <paramref name="from"/> (a source frame) into <paramref name="to"/> (a target frame), rectified when <paramref name="relu"/>.</summary>
-    public void Run(float* from, float* to, bool relu)
+    /// <summary>Channel blocks of the image: the items <see cref="Run"/> may be given a range of.</summary>
+    public int Blocks => source.Blocks;
+
+    /// <summary>
+    /// Moves channel blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>) of the image in <paramref name="from"/>
+    /// (a source frame) into <paramref name="to"/> (a target frame), rectified when <paramref name="relu"/>.
+    /// </summary>
+    public void Run(float* from, float* to, bool relu, int firstBlock, int endBlock)
     {
         switch (source.Lanes)
         {
             case 16:
-                Run<SimdOps512, Vector512<float>>(from, to, relu);
+                Run<SimdOps512, Vector512<float>>(from, to, relu, firstBlock, endBlock);
                 break;
             case 8:
-                Run<SimdOps256, Vector256<float>>(from, to, relu);
+                Run<SimdOps256, Vector256<float>>(from, to, relu, firstBlock, endBlock);
                 break;
             case 4:
-                Run<SimdOps128, Vector128<float>>(from, to, relu);
+                Run<SimdOps128, Vector128<float>>(from, to, relu, firstBlock, endBlock);
                 break;
             default:
-                Run<SimdOpsScalar, float>(from, to, relu);
+                Run<SimdOpsScalar, float>(from, to, relu, firstBlock, endBlock);
                 break;
         }
     }
 
-    private void Run<TOps, TVector>(float* from, float* to, bool relu)
+    private void Run<TOps, TVector>(float* from, float* to, bool relu, int firstBlock, int endBlock)
         where TOps : struct, ISimdOps<TVector>
         where TVector : unmanaged
     {
@@ -84,7 +90,7 @@ internal sealed unsafe class FrameTransfer
         fixed (float* biases = bias)
         fixed (int* rowAt = rowOffsets, columnAt = columnOffsets, rowTap = rowTaps, columnTap = columnTaps)
         {
-            for (int block = 0; block < source.Blocks; block++)
+            for (int block = firstBlock; block < endBlock; block++)
             {
                 TVector add = TOps.Load(biases + (block * lanes));
                 float* input = from + ((long)block * source.BlockSize), output = to + ((long)block * target.BlockSize);

@@ -27,14 +27,29 @@ internal sealed unsafe class WinogradStage : BlockedStage
     public override long ImageWork => plan.ImageWork;
 
     /// <inheritdoc/>
-    public override bool SplitsImages => WinogradConvolution.SplitsImages(plan);
+    public override int Phases => 3;
 
     /// <inheritdoc/>
-    public override void Run(float* input, float* output, float* scratch, bool split)
+    public override int Items(int phase) => phase switch { 0 => plan.InputFrame.Blocks, 1 => 16, _ => plan.OutputFrame.Blocks };
+
+    /// <inheritdoc/>
+    public override void RunPart(int phase, int start, int end, float* input, float* output, float* scratch)
     {
+        float* transformed = scratch, products = scratch + (16 * plan.InputStride);
         fixed (float* weights = packed)
         {
-            WinogradConvolution.ForwardImage(plan, input, scratch, scratch + (16 * plan.InputStride), weights, output, split);
+            switch (phase)
+            {
+                case 0:
+                    WinogradConvolution.Transform(plan, WinogradConvolution.TileTransform.Input, input, transformed, start, end);
+                    break;
+                case 1:
+                    WinogradConvolution.Multiply(plan, transformed, weights, products, start, end);
+                    break;
+                default:
+                    WinogradConvolution.Transform(plan, WinogradConvolution.TileTransform.Output, products, output, start, end);
+                    break;
+            }
         }
     }
 }

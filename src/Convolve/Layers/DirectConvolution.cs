@@ -81,7 +81,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     /// then split over the threads instead (batch 1 in inference). Every output element is still computed by
     /// one microkernel call in the same order, so the numbers do not depend on the split.
     /// </summary>
-    internal static bool SplitsImages(DirectPlan p) =>
+    private static bool SplitsImages(DirectPlan p) =>
         !Parallelism.IsInsidePart && p.Layout.Batch * p.Layout.Groups < Parallelism.MaxThreads
         && Parallelism.PartsFor(p.ImageWork / ImageSplitFactor, p.D.Out * p.H.Out) > 1;
 
@@ -240,7 +240,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);
 
     /// <summary>The forward pass of output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) (rows count over depth and height) of one image-group: every vector group, row and tile.</summary>
-    private static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
+    internal static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
     {
         BlockedFrame input = p.InputFrame, output = p.OutputFrame;
         DirectTile tile = p.ForwardTile;

@@ -107,7 +107,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>True when the batch has fewer image-groups than threads and one image's work repays a split (as <see cref="DirectConvolution.SplitsImages"/>).</summary>
-    internal static bool SplitsImages(WinogradPlan p) =>
+    private static bool SplitsImages(WinogradPlan p) =>
         !Parallelism.IsInsidePart && p.Layout.Batch * p.Layout.Groups < Parallelism.MaxThreads
         && Parallelism.PartsFor(p.ImageWork / DirectConvolution.ImageSplitFactor, 16) > 1;
 
@@ -174,7 +174,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>The 16 products: for each ξ, every vector group of output channels and run of tiles, summed over the input channel blocks.</summary>
-    private static void Multiply(WinogradPlan p, float* v, float* weights, float* m, int firstXi, int endXi)
+    internal static void Multiply(WinogradPlan p, float* v, float* weights, float* m, int firstXi, int endXi)
     {
         DirectTile tile = p.Tile;
         int blocks = p.OutputFrame.Blocks, width = tile.TileWidth(p.Tiles), lanes = p.Lanes;
@@ -230,7 +230,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>Which tile transform <see cref="Transform"/> applies.</summary>
-    private enum TileTransform
+    internal enum TileTransform
     {
         /// <summary>Input frame → transformed input, <c>Bᵀ d B</c>.</summary>
         Input,
@@ -243,7 +243,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>Applies a tile transform to channel blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>) and every tile, from <paramref name="source"/> to <paramref name="target"/>, at the plan's SIMD level.</summary>
-    private static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
+    internal static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
     {
         switch (p.Level)
         {

@@ -69,11 +69,25 @@ public class BlockedChainTests
             Assert.Contains(resnet, step => step.Contains("(Direct, blocked) → ", StringComparison.Ordinal) && step.Contains("added in the last convolution", StringComparison.Ordinal));
             BlockedChains.Enabled = false;
             Assert.DoesNotContain(EvaluationPlanTests.EvaluationModel("fashion-cnn", 1, 28, seed: 2).Compile(new Shape(2, 1, 28, 28)).Steps, step => step.Contains("blocked", StringComparison.Ordinal));
+
+            // Unpinned, lenet5's few-channel convolutions go to im2col by the rule, but direct in a plan, where they chain.
+            ConvolutionAlgorithms.Default = ConvolutionAlgorithm.Auto;
+            BlockedChains.Enabled = true;
+            Sequential lenet = EvaluationPlanTests.EvaluationModel("lenet5", 1, 28, seed: 2);
+            Assert.Equal(ConvolutionAlgorithm.Im2Col, ((Conv2d)lenet[0]).AlgorithmFor(new Shape(2, 1, 28, 28)));
+            Assert.Equal(["Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)", "Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)"], lenet.Compile(new Shape(2, 1, 28, 28)).Steps.Take(4));
+            BlockedChains.PrefersBlockedAlgorithms = false;
+            Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
+            // A pinned algorithm is kept.
+            BlockedChains.PrefersBlockedAlgorithms = true;
+            ((Conv2d)lenet[0]).Algorithm = ConvolutionAlgorithm.Im2Col;
+            Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
         }
         finally
         {
             ConvolutionAlgorithms.Default = saved;
             BlockedChains.Enabled = true;
+            BlockedChains.PrefersBlockedAlgorithms = true;
         }
     }
 
