@@ -71,12 +71,13 @@ for threads in "${@:-1 2}"; do
       OPENBLAS_NUM_THREADS="$t" $torch_env /usr/bin/python3 bench/compare_infer.py --dir "$out/infer" --threads "$t" | tee "$out/torch"
       echo "# ratio, infer, threads $t: Convolve plan images/s over ONNX Runtime's and PyTorch's (above 1 is faster);"
       echo "# diff: worst |difference| / max |output| of ONNX Runtime against Convolve's layers, of PyTorch against Convolve's plan"
-      printf '%-36s %9s %9s %9s %7s %7s %9s %9s\n' case plan ort torch /ort /torch diff-ort diff-torch
+      echo "# /unblk: the plan over the same plan with every convolution packing and unpacking its own image (what the blocked chains save)"
+      printf '%-36s %9s %9s %9s %7s %7s %7s %9s %9s\n' case plan ort torch /ort /torch /unblk diff-ort diff-torch
       awk -F '\t' 'FNR == 1 { file++ } $1 != "ROW" || $2 != "infer" { next }
            { engine = $3; sub(/.* /, "", engine); base = $3; sub(/ [a-z]+$/, "", base); d = $8; sub(/^diff /, "", d)
              rate[base, engine] = $4; diff[base, engine] = d; if (engine == "plan") order[++rows] = base }
-           END { for (i = 1; i <= rows; i++) { b = order[i]; p = rate[b, "plan"]; o = rate[b, "onnxruntime"]; t = rate[b, "torch"];
-                 printf "%-36s %9.1f %9.1f %9.1f %7.2f %7.2f %9s %9s\n", b, p, o, t, (o > 0 ? p / o : 0), (t > 0 ? p / t : 0), diff[b, "onnxruntime"], diff[b, "torch"] } }' \
+           END { for (i = 1; i <= rows; i++) { b = order[i]; p = rate[b, "plan"]; o = rate[b, "onnxruntime"]; t = rate[b, "torch"]; u = rate[b, "unblocked"];
+                 printf "%-36s %9.1f %9.1f %9.1f %7.2f %7.2f %7.2f %9s %9s\n", b, p, o, t, (o > 0 ? p / o : 0), (t > 0 ? p / t : 0), (u > 0 ? p / u : 0), diff[b, "onnxruntime"], diff[b, "torch"] } }' \
           "$out/ours" "$out/torch"
     fi
   done

@@ -14,7 +14,9 @@ namespace Convolve.Bench;
 /// The <c>infer</c> mode: evaluation-mode forward passes of each zoo model with random weights and random
 /// batch-normalisation statistics (1×28×28, and 3×32×32 for vgg-small and resnet-small), at batch 1 and 64:
 /// the model's own layers (<c>layers</c>, as evaluation ran before the plan), the compiled
-/// <see cref="EvaluationPlan"/> (<c>plan</c>) and, with <c>--ort</c>, ONNX Runtime on the model exported by
+/// <see cref="EvaluationPlan"/> with every convolution packing and unpacking its own image and its algorithm by the
+/// training rule (<c>unblocked</c>, the plan before blocked chains) and as
+/// compiled, runs of layers kept in the blocked layout (<c>plan</c>), and, with <c>--ort</c>, ONNX Runtime on the model exported by
 /// <see cref="OnnxExporter"/> (CPU provider, ORT_ENABLE_ALL, intra-op threads = ours). Images/s and the worst
 /// difference of each output from the layers', relative to the largest output magnitude.
 /// </summary>
@@ -54,6 +56,10 @@ internal static class InferBench
                 string label = $"{name} {channels}x{size}x{size} batch {batch}";
                 float[] reference = (float[])model.Forward(input).Data.Clone();
                 Report(output, label, "layers", batch, benchmark.Measure(() => model.Forward(input)), 0);
+                (BlockedChains.Enabled, BlockedChains.PrefersBlockedAlgorithms) = (false, false);
+                EvaluationPlan unblocked = model.Compile(input.Shape);
+                (BlockedChains.Enabled, BlockedChains.PrefersBlockedAlgorithms) = (true, true);
+                Report(output, label, "unblocked", batch, benchmark.Measure(() => unblocked.Run(input)), RelativeDifference(unblocked.Run(input).Data, reference));
                 EvaluationPlan plan = model.Compile(input.Shape);
                 Report(output, label, "plan", batch, benchmark.Measure(() => plan.Run(input)), RelativeDifference(plan.Run(input).Data, reference));
                 if (profile)

@@ -11,23 +11,34 @@ namespace Convolve.Inference;
 /// the bias, the sum and the ReLU on each image while it is in cache; im2col and Winograd add the
 /// shortcut in one pass after. The weights are the plan's own snapshot, packed once by the direct algorithm.
 /// </summary>
-internal sealed class ConvolutionStep : PlanStep
+internal sealed class ConvolutionStep : PlanStep, IShortcutTarget
 {
     private readonly ConvolutionLayout layout;
     private readonly IConvolutionAlgorithm algorithm;
     private readonly float[] weight;
     private readonly float[]? bias;
-    private readonly Tensor output;
+    private Tensor? output;
 
     public ConvolutionStep(string description, ConvNd layer, Shape inputShape, float[] weight, float[]? bias, bool relu)
         : base(description, layer.OutputShape(inputShape))
     {
-        (layout, algorithm) = layer.NewForwardImplementation(inputShape);
+        (layout, algorithm) = layer.NewForwardImplementation(inputShape, preferBlocked: BlockedChains.PrefersBlockedAlgorithms);
         this.weight = weight;
         this.bias = bias;
         Relu = relu;
-        output = new Tensor(OutputShape);
     }
+
+    /// <summary>The step's description with its ReLU and algorithm, e.g. <c>Conv2d + BatchNorm2d + ReLU (Direct)</c>.</summary>
+    public string Summary => $"{Description}{(Relu ? " + ReLU" : "")} ({AlgorithmName})";
+
+    /// <inheritdoc/>
+    public bool AcceptsShortcut => true;
+
+    /// <summary>The folded bias, or null for none.</summary>
+    public float[]? Bias => bias;
+
+    /// <summary>This convolution as a stage of a <see cref="BlockedChainStep"/> (its own weights packed), or null when its algorithm or layout has no blocked frames.</summary>
+    public BlockedStage? NewStage() => BlockedStage.For(Summary, layout, algorithm, weight);
 
     /// <summary>The algorithm that runs, for the step's description.</summary>
     public string AlgorithmName => algorithm switch
@@ -46,6 +57,7 @@ internal sealed class ConvolutionStep : PlanStep
     /// <inheritdoc/>
     public override Tensor Run(Tensor input)
     {
+        output ??= new Tensor(OutputShape);
         if (algorithm is DirectConvolution direct)
         {
             direct.Addend = Addend?.Data;

@@ -32,8 +32,17 @@ public sealed class EvaluationPlan
     /// <summary>The shape of <see cref="Run"/>'s result.</summary>
     public Shape OutputShape { get; }
 
-    /// <summary>What each step computes, in order, e.g. <c>Conv2d + BatchNorm2d + ReLU (Direct)</c>.</summary>
-    public IReadOnlyList<string> Steps => [.. steps.Select(step => step is ConvolutionStep c ? $"{c.Description}{(c.Relu ? " + ReLU" : "")} ({c.AlgorithmName})" : step.Description)];
+    /// <summary>
+    /// What each step computes, in order, e.g. <c>Conv2d + BatchNorm2d + ReLU (Direct)</c>. A run of layers kept in
+    /// the channel-blocked layout lists each of its layers marked blocked, e.g. <c>Conv2d + ReLU (Direct, blocked)</c>,
+    /// <c>MaxPool2d (blocked)</c>.
+    /// </summary>
+    public IReadOnlyList<string> Steps => [.. steps.SelectMany(step => step switch
+    {
+        ConvolutionStep c => [c.Summary],
+        BlockedChainStep chain => chain.Members,
+        _ => (IEnumerable<string>)[step.Description],
+    })];
 
     /// <summary>
     /// Compiles <paramref name="model"/>, which must be in evaluation mode (<see cref="Layer.Eval"/>), for inputs of

@@ -8,7 +8,8 @@ namespace Convolve.Inference;
 /// flattened; a convolution takes in a following <see cref="BatchNorm"/> (folded into its weights) and
 /// <see cref="ReLU"/>; a <see cref="Residual"/> takes in a following ReLU; a <see cref="Linear"/> its
 /// ReLU; <see cref="Dropout"/> is the identity and vanishes; <see cref="Flatten"/> is a view; every other
-/// layer runs by its own evaluation-mode forward pass.
+/// layer runs by its own evaluation-mode forward pass. Runs of convolutions and max poolings that can stay
+/// in the channel-blocked layout are then merged into one step each (<see cref="BlockedChains"/>).
 /// </summary>
 internal static class PlanCompiler
 {
@@ -28,7 +29,7 @@ internal static class PlanCompiler
                 shape = step.OutputShape;
             }
         }
-        return [.. steps];
+        return [.. BlockedChains.Merge(steps, inputShape)];
     }
 
     private static void Flatten(Layer layer, List<Layer> into)

@@ -12,7 +12,7 @@ internal sealed class ResidualStep : PlanStep
 {
     private readonly PlanStep[] body;
     private readonly PlanStep[]? shortcut;
-    private readonly ConvolutionStep? fused;
+    private readonly IShortcutTarget? fused;
     private readonly bool relu;
     private readonly Tensor? output;
 
@@ -22,7 +22,7 @@ internal sealed class ResidualStep : PlanStep
         this.body = body;
         this.shortcut = shortcut;
         this.relu = relu;
-        fused = body.Length > 0 && body[^1] is ConvolutionStep { Relu: false } last ? last : null;
+        fused = body.Length > 0 && body[^1] is IShortcutTarget { Relu: false, AcceptsShortcut: true } last ? last : null;
         if (fused is not null)
         {
             fused.Relu = relu;
@@ -52,7 +52,7 @@ internal sealed class ResidualStep : PlanStep
 
     private static string Describe(PlanStep[] body, PlanStep[]? shortcut, bool relu)
     {
-        string sum = body.Length > 0 && body[^1] is ConvolutionStep { Relu: false } ? "added in the last convolution" : "added";
+        string sum = body.Length > 0 && body[^1] is IShortcutTarget { Relu: false, AcceptsShortcut: true } ? "added in the last convolution" : "added";
         string shortcutText = shortcut is null ? "identity" : string.Join(", ", shortcut.Select(s => s.Description));
         return $"Residual(body: {string.Join(", ", body.Select(s => s.Description))}; shortcut: {shortcutText}; {sum}{(relu ? ", + ReLU" : "")})";
     }

@@ -46,6 +46,9 @@ internal unsafe interface ISimdOps<TVector> where TVector : unmanaged
     /// <summary><c>max(value, 0)</c> per lane, as the ReLU layer computes it (NaN stays NaN, −0 becomes +0).</summary>
     static abstract TVector Relu(TVector value);
 
+    /// <summary>The lane-wise larger of two vectors (IEEE maximum: +0 over −0).</summary>
+    static abstract TVector Max(TVector a, TVector b);
+
     /// <summary><c>value</c> where <paramref name="mask"/> is positive, else 0, per lane (the rectifier's gradient).</summary>
     static abstract TVector WherePositive(TVector value, TVector mask);
 }
@@ -86,6 +89,9 @@ internal readonly unsafe struct SimdOps512 : ISimdOps<Vector512<float>>
     public static Vector512<float> Relu(Vector512<float> value) => Vector512.Max(value, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Max(Vector512<float> a, Vector512<float> b) => Vector512.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> WherePositive(Vector512<float> value, Vector512<float> mask) => Vector512.ConditionalSelect(Vector512.GreaterThan(mask, Vector512<float>.Zero), value, Vector512<float>.Zero);
 }
 
@@ -123,6 +129,9 @@ internal readonly unsafe struct SimdOps256 : ISimdOps<Vector256<float>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Relu(Vector256<float> value) => Vector256.Max(value, Vector256<float>.Zero);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Max(Vector256<float> a, Vector256<float> b) => Vector256.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> WherePositive(Vector256<float> value, Vector256<float> mask) => Vector256.ConditionalSelect(Vector256.GreaterThan(mask, Vector256<float>.Zero), value, Vector256<float>.Zero);
@@ -167,6 +176,9 @@ internal readonly unsafe struct SimdOps128 : ISimdOps<Vector128<float>>
     public static Vector128<float> Relu(Vector128<float> value) => Vector128.Max(value, Vector128<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> WherePositive(Vector128<float> value, Vector128<float> mask) => Vector128.ConditionalSelect(Vector128.GreaterThan(mask, Vector128<float>.Zero), value, Vector128<float>.Zero);
 }
 
@@ -204,6 +216,9 @@ internal readonly unsafe struct SimdOpsScalar : ISimdOps<float>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Relu(float value) => MathF.Max(value, 0f);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Max(float a, float b) => MathF.Max(a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float WherePositive(float value, float mask) => mask > 0f ? value : 0f;

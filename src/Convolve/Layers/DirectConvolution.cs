@@ -69,7 +69,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), frame);
             fixed (float* x = frame, w = weights, result = workspace.Result)
             {
-                ForwardRows(p, x, w + ((long)g * p.ForwardGroupSize), result, 0, p.D.Out * p.H.Out);
+                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result, split: false);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         });
@@ -97,19 +97,34 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     {
         DirectWorkspace workspace = workspaces.TryTake(out DirectWorkspace? kept) ? kept : new DirectWorkspace();
         workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
-        int rows = p.D.Out * p.H.Out, groups = p.Layout.Groups;
+        int groups = p.Layout.Groups;
         for (int i = 0; i < p.Layout.Batch * groups; i++)
         {
             int n = i / groups, g = i % groups;
             p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame.AsSpan(0, p.InputFrame.ImageSize));
             fixed (float* x = workspace.Frame, w = weights, result = workspace.Result)
             {
-                var (frame, panel, target) = ((nint)x, (nint)(w + ((long)g * p.ForwardGroupSize)), (nint)result);
-                Parallelism.For(rows, p.ImageWork / rows, (start, end) => ForwardRows(p, (float*)frame, (float*)panel, (float*)target, start, end));
+                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result, split: true);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         }
         workspaces.Add(workspace);
+    }
+
+    /// <summary>
+    /// One image-group's forward pass from its input frame to its result frame (no bias); with <paramref name="split"/>
+    /// its output rows are shared by the threads, every output element still computed by one microkernel call.
+    /// </summary>
+    internal static void ForwardImage(DirectPlan p, float* frame, float* weights, float* result, bool split)
+    {
+        int rows = p.D.Out * p.H.Out;
+        if (!split)
+        {
+            ForwardRows(p, frame, weights, result, 0, rows);
+            return;
+        }
+        var (x, panel, target) = ((nint)frame, (nint)weights, (nint)result);
+        Parallelism.For(rows, p.ImageWork / rows, (start, end) => ForwardRows(p, (float*)x, (float*)panel, (float*)target, start, end));
     }
 
     /// <summary>Unpacks image-group (n, g) from its result frame with the bias, then adds <see cref="Addend"/> and rectifies, while the image is in cache.</summary>
@@ -225,7 +240,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);
 
     /// <summary>The forward pass of output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) (rows count over depth and height) of one image-group: every vector group, row and tile.</summary>
-    private static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
+    internal static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
     {
         BlockedFrame input = p.InputFrame, output = p.OutputFrame;
         DirectTile tile = p.ForwardTile;

@@ -84,7 +84,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
             p.PackWeights(weight, weights, adjoint);
             packedFrom = KeepPackedWeights ? (weight, p, adjoint) : default;
         }
-        if (!Parallelism.IsInsidePart && p.Layout.Batch * groups < Parallelism.MaxThreads && Parallelism.PartsFor(p.ImageWork / DirectConvolution.ImageSplitFactor, 16) > 1)
+        if (SplitsImages(p))
         {
             RunSplittingImages(p, input, weights, output, bias, relu);
             return;
@@ -98,15 +98,18 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
                 p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
                 fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
                 {
-                    Transform(p, TileTransform.Input, frame, v, 0, p.InputFrame.Blocks);
-                    Multiply(p, v, w + (16L * g * p.PanelSize), m, 0, 16);
-                    Transform(p, TileTransform.Output, m, result, 0, p.OutputFrame.Blocks);
+                    ForwardImage(p, frame, v, m, w + (16L * g * p.PanelSize), result, split: false);
                 }
                 FinishImage(p, workspace.Result, output, n, g, bias, relu);
             }
             workspaces.Add(workspace);
         });
     }
+
+    /// <summary>True when the batch has fewer image-groups than threads and one image's work repays a split (as <see cref="DirectConvolution.SplitsImages"/>).</summary>
+    private static bool SplitsImages(WinogradPlan p) =>
+        !Parallelism.IsInsidePart && p.Layout.Batch * p.Layout.Groups < Parallelism.MaxThreads
+        && Parallelism.PartsFor(p.ImageWork / DirectConvolution.ImageSplitFactor, 16) > 1;
 
     /// <summary>
     /// Whether the weights are packed only when the weight array (or plan, or direction) differs from the last
@@ -131,15 +134,32 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(Image(input, n, g, p.InChannels, p.Layout.InputImage, p.Layout.Window.InputPlane), workspace.Frame);
             fixed (float* frame = workspace.Frame, v = workspace.Transformed, m = workspace.Products, w = weights, result = workspace.Result)
             {
-                var (pf, pv, pm, pw, pr) = ((nint)frame, (nint)v, (nint)m, (nint)(w + (16L * g * p.PanelSize)), (nint)result);
-                long blockWork = p.ImageWork / 16 / Math.Max(1, p.InputFrame.Blocks);
-                Parallelism.For(p.InputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Input, (float*)pf, (float*)pv, start, end));
-                Parallelism.For(16, p.ImageWork / 16, (start, end) => Multiply(p, (float*)pv, (float*)pw, (float*)pm, start, end));
-                Parallelism.For(p.OutputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Output, (float*)pm, (float*)pr, start, end));
+                ForwardImage(p, frame, v, m, w + (16L * g * p.PanelSize), result, split: true);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         }
         workspaces.Add(workspace);
+    }
+
+    /// <summary>
+    /// One image-group's forward pass from its input frame to its result frame, the transformed tiles in
+    /// <paramref name="v"/> and the products in <paramref name="m"/>; with <paramref name="split"/> the transforms
+    /// are split over channel blocks and the products over ξ, every value computed by the same call as on one thread.
+    /// </summary>
+    internal static void ForwardImage(WinogradPlan p, float* frame, float* v, float* m, float* weights, float* result, bool split)
+    {
+        if (!split)
+        {
+            Transform(p, TileTransform.Input, frame, v, 0, p.InputFrame.Blocks);
+            Multiply(p, v, weights, m, 0, 16);
+            Transform(p, TileTransform.Output, m, result, 0, p.OutputFrame.Blocks);
+            return;
+        }
+        var (pf, pv, pm, pw, pr) = ((nint)frame, (nint)v, (nint)m, (nint)weights, (nint)result);
+        long blockWork = p.ImageWork / 16 / Math.Max(1, p.InputFrame.Blocks);
+        Parallelism.For(p.InputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Input, (float*)pf, (float*)pv, start, end));
+        Parallelism.For(16, p.ImageWork / 16, (start, end) => Multiply(p, (float*)pv, (float*)pw, (float*)pm, start, end));
+        Parallelism.For(p.OutputFrame.Blocks, blockWork, (start, end) => Transform(p, TileTransform.Output, (float*)pm, (float*)pr, start, end));
     }
 
     /// <summary>Unpacks image-group (n, g) from its result frame with the bias, and rectifies it while it is in cache.</summary>
@@ -154,7 +174,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>The 16 products: for each ξ, every vector group of output channels and run of tiles, summed over the input channel blocks.</summary>
-    private static void Multiply(WinogradPlan p, float* v, float* weights, float* m, int firstXi, int endXi)
+    internal static void Multiply(WinogradPlan p, float* v, float* weights, float* m, int firstXi, int endXi)
     {
         DirectTile tile = p.Tile;
         int blocks = p.OutputFrame.Blocks, width = tile.TileWidth(p.Tiles), lanes = p.Lanes;
@@ -210,7 +230,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>Which tile transform <see cref="Transform"/> applies.</summary>
-    private enum TileTransform
+    internal enum TileTransform
     {
         /// <summary>Input frame → transformed input, <c>Bᵀ d B</c>.</summary>
         Input,
@@ -223,7 +243,7 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>Applies a tile transform to channel blocks [<paramref name="firstBlock"/>, <paramref name="endBlock"/>) and every tile, from <paramref name="source"/> to <paramref name="target"/>, at the plan's SIMD level.</summary>
-    private static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
+    internal static void Transform(WinogradPlan p, TileTransform kind, float* source, float* target, int firstBlock, int endBlock)
     {
         switch (p.Level)
         {

@@ -1,0 +1,37 @@
+using Convolve.Kernels;
+using Convolve.Layers;
+
+namespace Convolve.Inference;
+
+/// <summary>A direct convolution as a <see cref="BlockedStage"/>: <see cref="DirectConvolution.ForwardRows"/> with the stage's packed weights, its items the output rows.</summary>
+internal sealed unsafe class DirectStage : BlockedStage
+{
+    private readonly DirectPlan plan;
+    private readonly float[] packed;
+
+    public DirectStage(string description, DirectPlan plan, float[] weight)
+        : base(description, plan.InputFrame, plan.OutputFrame)
+    {
+        this.plan = plan;
+        packed = new float[plan.ForwardGroupSize];
+        plan.PackForward(weight, packed);
+    }
+
+    /// <inheritdoc/>
+    public override long ImageWork => plan.ImageWork;
+
+    /// <inheritdoc/>
+    public override int Phases => 1;
+
+    /// <inheritdoc/>
+    public override int Items(int phase) => plan.D.Out * plan.H.Out;
+
+    /// <inheritdoc/>
+    public override void RunPart(int phase, int start, int end, float* input, float* output, float* scratch)
+    {
+        fixed (float* weights = packed)
+        {
+            DirectConvolution.ForwardRows(plan, input, weights, output, start, end);
+        }
+    }
+}

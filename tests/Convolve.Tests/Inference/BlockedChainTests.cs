@@ -1,0 +1,178 @@
+using Convolve.Inference;
+using Convolve.Kernels;
+using Convolve.Layers;
+using Convolve.Models;
+using Convolve.Tensors;
+using Convolve.Tests.Testing;
+
+namespace Convolve.Tests.Inference;
+
+/// <summary>
+/// Plans that keep the channel-blocked layout between layers (<see cref="BlockedChainStep"/>) against the same
+/// plans with every convolution packing and unpacking its own image (<see cref="BlockedChains.Enabled"/> off, the
+/// reference twin): the same microkernel calls on the same sums, so the floats must be identical, at the SIMD
+/// level of the run (CI repeats these tests at every lower level), for any batch and thread count.
+/// </summary>
+[Collection(Dense.GlobalRandomSerial.Name)] // sets the process-wide ConvolutionAlgorithms.Default, Parallelism.MaxThreads and BlockedChains.Enabled
+public class BlockedChainTests
+{
+    public static TheoryData<string, int, int, ConvolutionAlgorithm> ZooCases()
+    {
+        var data = new TheoryData<string, int, int, ConvolutionAlgorithm>();
+        foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd })
+        {
+            foreach (string name in ModelZoo.SmallNames)
+            {
+                data.Add(name, 1, 28, algorithm);
+            }
+            data.Add("vgg-small", 3, 32, algorithm);
+            data.Add("resnet-small", 3, 32, algorithm);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ZooCases))]
+    public void Blocked_chains_give_the_same_floats_as_layer_by_layer_steps(string name, int channels, int size, ConvolutionAlgorithm algorithm)
+    {
+        ConvolutionAlgorithm saved = ConvolutionAlgorithms.Default;
+        try
+        {
+            ConvolutionAlgorithms.Default = algorithm;
+            Sequential model = EvaluationPlanTests.EvaluationModel(name, channels, size, seed: 21);
+            foreach (int batch in new[] { 1, 3 })
+            {
+                var input = Tensor.RandomNormal(new Shape(batch, channels, size, size), (ulong)(40 + batch));
+                var (chained, unchained) = BothWays(model, input);
+                TensorAssert.Identical(unchained, chained, $"{name} {channels}×{size}×{size} batch {batch} {algorithm}");
+            }
+        }
+        finally
+        {
+            ConvolutionAlgorithms.Default = saved;
+        }
+    }
+
+    [Fact]
+    public void Convolutions_and_poolings_are_merged_where_the_layout_can_stay_blocked()
+    {
+        ConvolutionAlgorithm saved = ConvolutionAlgorithms.Default;
+        try
+        {
+            ConvolutionAlgorithms.Default = ConvolutionAlgorithm.Direct;
+            IReadOnlyList<string> steps = EvaluationPlanTests.EvaluationModel("fashion-cnn", 1, 28, seed: 2).Compile(new Shape(2, 1, 28, 28)).Steps;
+            // fashion-cnn: conv → ReLU → pool → conv → ReLU → pool → flatten → linear → ReLU → linear.
+            Assert.Equal(["Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)", "Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)"], steps.Take(4));
+            Assert.DoesNotContain(steps.Skip(4), step => step.Contains("blocked", StringComparison.Ordinal));
+            // A residual body that ends in a convolution keeps the shortcut's sum in its output pass.
+            IReadOnlyList<string> resnet = EvaluationPlanTests.EvaluationModel("resnet-small", 1, 28, seed: 2).Compile(new Shape(2, 1, 28, 28)).Steps;
+            Assert.Contains(resnet, step => step.Contains("(Direct, blocked) → ", StringComparison.Ordinal) && step.Contains("added in the last convolution", StringComparison.Ordinal));
+            BlockedChains.Enabled = false;
+            Assert.DoesNotContain(EvaluationPlanTests.EvaluationModel("fashion-cnn", 1, 28, seed: 2).Compile(new Shape(2, 1, 28, 28)).Steps, step => step.Contains("blocked", StringComparison.Ordinal));
+
+            // Unpinned, lenet5's few-channel convolutions go to im2col by the rule, but direct in a plan, where they chain.
+            ConvolutionAlgorithms.Default = ConvolutionAlgorithm.Auto;
+            BlockedChains.Enabled = true;
+            Sequential lenet = EvaluationPlanTests.EvaluationModel("lenet5", 1, 28, seed: 2);
+            Assert.Equal(ConvolutionAlgorithm.Im2Col, ((Conv2d)lenet[0]).AlgorithmFor(new Shape(2, 1, 28, 28)));
+            Assert.Equal(["Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)", "Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)"], lenet.Compile(new Shape(2, 1, 28, 28)).Steps.Take(4));
+            BlockedChains.PrefersBlockedAlgorithms = false;
+            Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
+            // A pinned algorithm is kept.
+            BlockedChains.PrefersBlockedAlgorithms = true;
+            ((Conv2d)lenet[0]).Algorithm = ConvolutionAlgorithm.Im2Col;
+            Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
+        }
+        finally
+        {
+            ConvolutionAlgorithms.Default = saved;
+            BlockedChains.Enabled = true;
+            BlockedChains.PrefersBlockedAlgorithms = true;
+        }
+    }
+
+    public static TheoryData<int, int, int, int, int, int, bool> Geometries() => new()
+    {
+        // conv2 kernel, stride, padding, dilation; pool kernel, pool stride, pool padding + ceil mode
+        { 3, 1, 1, 1, 2, 2, false },
+        { 5, 2, 2, 1, 3, 2, true },
+        { 3, 2, 0, 2, 3, 1, false },
+        { 1, 2, 0, 1, 2, 1, true },
+        { 3, 1, 2, 2, 3, 3, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Geometries))]
+    public void Strided_padded_dilated_convolutions_and_odd_poolings_chain_exactly(int kernel, int stride, int padding, int dilation, int poolKernel, int poolStride, bool ceil)
+    {
+        var random = new RandomSource((ulong)(kernel * 100 + stride * 10 + padding));
+        // 20 and 37 channels: neither fills its last channel block at any SIMD level.
+        var model = new Sequential(
+            new Conv2d(3, 20, 3, padding: 1, random: random) { Algorithm = ConvolutionAlgorithm.Direct },
+            new MaxPool2d(poolKernel, poolStride, padding: poolKernel / 2, ceilMode: ceil), new ReLU(),
+            new Conv2d(20, 37, kernel, stride: stride, padding: padding, dilation: dilation, random: random) { Algorithm = ConvolutionAlgorithm.Direct },
+            new BatchNorm2d(37), new ReLU(),
+            new Conv2d(37, 20, 3, padding: 1, random: random) { Algorithm = ConvolutionAlgorithm.Winograd },
+            new Residual(new Sequential(new Conv2d(20, 20, 3, padding: 1, random: random) { Algorithm = ConvolutionAlgorithm.Direct }, new ReLU(),
+                new Conv2d(20, 20, 3, padding: 1, bias: false, random: random) { Algorithm = ConvolutionAlgorithm.Winograd })),
+            new ReLU(), new Flatten());
+        model.Eval();
+        foreach (int batch in new[] { 1, 4 })
+        {
+            var input = Tensor.RandomNormal(new Shape(batch, 3, 19, 23), (ulong)(7 + batch));
+            var (chained, unchained) = BothWays(model, input);
+            TensorAssert.Identical(unchained, chained, $"geometry k{kernel} s{stride} p{padding} d{dilation} pool {poolKernel}/{poolStride} ceil {ceil}, batch {batch}");
+            double error = EvaluationPlanTests.RelativeError(chained, model.Forward(input).Data);
+            Assert.True(error <= 1e-5, $"against the layers: {error:E2}");
+            Assert.Contains(model.Compile(input.Shape).Steps, step => step.Contains("blocked", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public void Chains_are_bit_identical_for_any_thread_count()
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            foreach (string name in new[] { "fashion-cnn", "vgg-small", "resnet-small" })
+            {
+                Sequential model = EvaluationPlanTests.EvaluationModel(name, 1, 28, seed: 23);
+                foreach (int batch in new[] { 1, 2, 5 })
+                {
+                    var input = Tensor.RandomNormal(new Shape(batch, 1, 28, 28), 50);
+                    var runs = new List<float[]>();
+                    foreach (int threads in new[] { 1, 2, 3 })
+                    {
+                        Parallelism.MaxThreads = threads;
+                        runs.Add((float[])model.Compile(input.Shape).Run(input).Data.Clone());
+                    }
+                    TensorAssert.Identical(runs[0], runs[1], $"{name} batch {batch}: 2 threads against 1");
+                    TensorAssert.Identical(runs[0], runs[2], $"{name} batch {batch}: 3 threads against 1");
+                }
+            }
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    /// <summary>The plan's output with blocked chains and without them (fresh plans, two runs each to show the buffers are reused cleanly).</summary>
+    private static (float[] Chained, float[] Unchained) BothWays(Layer model, Tensor input)
+    {
+        try
+        {
+            BlockedChains.Enabled = true;
+            EvaluationPlan chained = model.Compile(input.Shape);
+            chained.Run(Tensor.RandomNormal(input.Shape, 99));
+            float[] withChains = (float[])chained.Run(input).Data.Clone();
+            BlockedChains.Enabled = false;
+            float[] without = (float[])model.Compile(input.Shape).Run(input).Data.Clone();
+            return (withChains, without);
+        }
+        finally
+        {
+            BlockedChains.Enabled = true;
+        }
+    }
+}
