@@ -26,7 +26,7 @@ if [[ -n ${OPENBLAS_CORETYPE:-} ]]; then
   probe='import time, torch; torch.set_num_threads(1); a = torch.randn(1024, 1024); [torch.mm(a, a) for _ in range(3)]; t = time.perf_counter(); [torch.mm(a, a) for _ in range(10)]; print(time.perf_counter() - t)'
   forced=$(/usr/bin/python3 -c "$probe"); detected=$(env -u OPENBLAS_CORETYPE /usr/bin/python3 -c "$probe")
   echo "# torch.mm 1024², 10 runs: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE ${forced} s, OpenBLAS's own detection ${detected} s"
-  if awk -v f="$forced" -v d="$detected" 'BEGIN { exit !(d < f) }'; then torch_env="$torch_env -u OPENBLAS_CORETYPE"; fi
+  if awk -v f="$forced" -v d="$detected" 'BEGIN { exit !(d < f) }'; then torch_env="env -u OPENBLAS_CORETYPE ${torch_env#env }"; fi
 fi
 echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'); PyTorch run with: $torch_env"
 # numpy and PyTorch's Linear (torch.mm) use the system BLAS: Debian's default is the reference BLAS
