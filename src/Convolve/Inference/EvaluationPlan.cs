@@ -37,12 +37,16 @@ public sealed class EvaluationPlan
     /// the channel-blocked layout lists each of its layers marked blocked, e.g. <c>Conv2d + ReLU (Direct, blocked)</c>,
     /// <c>MaxPool2d (blocked)</c>.
     /// </summary>
-    public IReadOnlyList<string> Steps => [.. steps.SelectMany(step => step switch
+    public IReadOnlyList<string> Steps => [.. Describe(steps)];
+
+    /// <summary>The <see cref="Steps"/> entries of <paramref name="steps"/>; a graph lists its runs' and merges' entries, each after its node names.</summary>
+    internal static IEnumerable<string> Describe(IEnumerable<PlanStep> steps) => steps.SelectMany(step => step switch
     {
         ConvolutionStep c => [c.Summary],
         BlockedChainStep chain => chain.Members,
+        GraphStep graph => graph.Members,
         _ => (IEnumerable<string>)[step.Description],
-    })];
+    });
 
     /// <summary>
     /// Compiles <paramref name="model"/>, which must be in evaluation mode (<see cref="Layer.Eval"/>), for inputs of
@@ -77,7 +81,7 @@ public sealed class EvaluationPlan
 
     /// <summary>
     /// Each step's median time over <paramref name="runs"/> runs of the plan on <paramref name="input"/>, in milliseconds,
-    /// beside its <see cref="Steps"/> entry (a residual block counts as one step): where an inference's time goes.
+    /// beside its <see cref="Steps"/> entries (a residual block, a graph or a blocked run counts as one step, its entries joined by →): where an inference's time goes.
     /// </summary>
     public IReadOnlyList<(string Step, double Milliseconds)> Profile(Tensor input, int runs)
     {
@@ -97,7 +101,7 @@ public sealed class EvaluationPlan
                 times[i, run] = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         }
-        IReadOnlyList<string> names = Steps;
+        string[] names = [.. steps.Select(step => string.Join(" → ", Describe([step])))];
         return [.. Enumerable.Range(0, steps.Length).Select(i =>
         {
             double[] row = [.. Enumerable.Range(0, runs).Select(run => times[i, run]).Order()];
@@ -115,6 +119,7 @@ public sealed class EvaluationPlan
         {
             Sequential chain => chain.Select(InTraining).FirstOrDefault(found => found is not null),
             Residual block => InTraining(block.Body) ?? (block.Shortcut is null ? null : InTraining(block.Shortcut)),
+            Graph graph => graph.Nodes.Select(node => InTraining(node.Layer)).FirstOrDefault(found => found is not null),
             _ => null,
         };
     }

@@ -14,10 +14,16 @@ namespace Convolve.Inference;
 internal static class PlanCompiler
 {
     /// <summary>The steps of <paramref name="model"/> for an input of <paramref name="inputShape"/>.</summary>
-    public static PlanStep[] Compile(Layer model, Shape inputShape)
+    public static PlanStep[] Compile(Layer model, Shape inputShape) => Compile([model], inputShape);
+
+    /// <summary>The steps of <paramref name="chain"/>, layers applied one after the other, for an input of <paramref name="inputShape"/>.</summary>
+    public static PlanStep[] Compile(IEnumerable<Layer> chain, Shape inputShape)
     {
         var layers = new List<Layer>();
-        Flatten(model, layers);
+        foreach (Layer layer in chain)
+        {
+            Flatten(layer, layers);
+        }
         var steps = new List<PlanStep>();
         Shape shape = inputShape;
         for (int i = 0; i < layers.Count; i++)
@@ -61,6 +67,8 @@ internal static class PlanCompiler
                     PlanStep[]? shortcut = block.Shortcut is null ? null : Compile(block.Shortcut, shape);
                     return new ResidualStep(Compile(block.Body, shape), shortcut, block.OutputShape(shape), relu);
                 }
+            case Graph graph:
+                return new GraphStep(graph, shape);
             case Linear linear:
                 return new LinearStep(linear, shape, TakeRelu(layers, ref i));
             case ReLU:

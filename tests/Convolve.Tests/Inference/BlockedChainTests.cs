@@ -176,3 +176,53 @@ public class BlockedChainTests
         }
     }
 }
+
+/// <summary>
+/// Graphs in a plan (<see cref="GraphStep"/>): runs of single-input nodes compiled like a sequential chain (BatchNorm
+/// folded, ReLU fused, convolutions kept blocked), merges run by their layers; against the graph's own forward pass.
+/// </summary>
+[Collection(Dense.GlobalRandomSerial.Name)]
+public class GraphPlanTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_graph_with_branches_concat_and_squeeze_excitation_agrees_with_its_layers(int batch)
+    {
+        var random = new RandomSource(31);
+        var graph = new Graph(
+        [
+            new GraphNode("stem", new Conv2d(3, 24, 3, padding: 1, bias: false, random: random), ["input"]),
+            new GraphNode("stem_bn", new BatchNorm2d(24), ["stem"]),
+            new GraphNode("stem_relu", new ReLU(), ["stem_bn"]),
+            new GraphNode("left", new Conv2d(24, 16, 1, random: random), ["stem_relu"]),
+            new GraphNode("left_relu", new ReLU(), ["left"]),
+            new GraphNode("right", new Conv2d(24, 16, 3, padding: 1, random: random), ["stem_relu"]),
+            new GraphNode("right_pool", new MaxPool2d(3, 1, padding: 1), ["right"]),
+            new GraphNode("cat", new Concat(), ["left_relu", "right_pool"]),
+            new GraphNode("gate_pool", new AdaptiveAvgPool2d(1), ["cat"]),
+            new GraphNode("gate_conv", new Conv2d(32, 32, 1, random: random), ["gate_pool"]),
+            new GraphNode("gate", new Sigmoid(), ["gate_conv"]),
+            new GraphNode("scaled", new Mul(), ["cat", "gate"]),
+            new GraphNode("sum", new Add(), ["scaled", "cat"]),
+        ], "sum");
+        var model = new Sequential(graph, new ReLU(), new Flatten());
+        foreach (var (_, buffer) in model.NamedBuffers().Where(b => b.Name.EndsWith("running_var", StringComparison.Ordinal)))
+        {
+            buffer.FillUniform(new RandomSource(5), 0.3f, 2.5f);
+        }
+        model.Eval();
+        var input = Tensor.RandomNormal(new Shape(batch, 3, 9, 11), 17);
+        float[] expected = (float[])model.Forward(input).Data.Clone();
+        EvaluationPlan plan = model.Compile(input.Shape);
+        float[] actual = (float[])plan.Run(input).Data.Clone();
+        double error = EvaluationPlanTests.RelativeError(actual, expected);
+        Assert.True(error <= 1e-5, $"graph plan against the layers, batch {batch}: {error:E2}");
+        TensorAssert.Identical(actual, plan.Run(input).Data, "second run");
+        IReadOnlyList<string> steps = plan.Steps;
+        Assert.Contains(steps, step => step.StartsWith("stem…stem_relu: Conv2d + BatchNorm2d + ReLU", StringComparison.Ordinal));
+        Assert.True(steps.Contains("right…right_pool: Conv2d (Direct, blocked)") && steps.Contains("right…right_pool: MaxPool2d (blocked)"), string.Join(" | ", steps));
+        Assert.Contains("cat: Concat", steps);
+        Assert.Contains("sum: Add", steps);
+    }
+}
