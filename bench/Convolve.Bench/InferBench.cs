@@ -56,10 +56,14 @@ internal static class InferBench
                 string label = $"{name} {channels}x{size}x{size} batch {batch}";
                 float[] reference = (float[])model.Forward(input).Data.Clone();
                 Report(output, label, "layers", batch, benchmark.Measure(() => model.Forward(input)), 0);
-                (BlockedChains.Enabled, BlockedChains.PrefersBlockedAlgorithms) = (false, false);
+                int slices = EvaluationPlan.SliceImages;
+                (BlockedChains.Enabled, BlockedChains.PrefersBlockedAlgorithms, EvaluationPlan.SliceImages) = (false, false, 0);
                 EvaluationPlan unblocked = model.Compile(input.Shape);
                 (BlockedChains.Enabled, BlockedChains.PrefersBlockedAlgorithms) = (true, true);
+                EvaluationPlan whole = model.Compile(input.Shape);
+                EvaluationPlan.SliceImages = slices;
                 Report(output, label, "unblocked", batch, benchmark.Measure(() => unblocked.Run(input)), RelativeDifference(unblocked.Run(input).Data, reference));
+                Report(output, label, "whole", batch, benchmark.Measure(() => whole.Run(input)), RelativeDifference(whole.Run(input).Data, reference));
                 EvaluationPlan plan = model.Compile(input.Shape);
                 Report(output, label, "plan", batch, benchmark.Measure(() => plan.Run(input)), RelativeDifference(plan.Run(input).Data, reference));
                 if (profile)

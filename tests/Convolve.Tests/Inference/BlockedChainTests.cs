@@ -226,3 +226,50 @@ public class GraphPlanTests
         Assert.Contains("sum: Add", steps);
     }
 }
+
+/// <summary>Large batches of residual and graph models run slice by slice (<see cref="SlicedStep"/>): against the layers and across thread counts.</summary>
+[Collection(Dense.GlobalRandomSerial.Name)]
+public class SlicedPlanTests
+{
+    [Theory]
+    [InlineData("resnet-small", 19)] // slices of 8, 8 and 3: the last one's Linear takes the dot-product path
+    [InlineData("resnet-small", 16)]
+    [InlineData("squeezenet", 11)]
+    public void Slices_agree_with_the_layers_and_are_bit_identical_for_any_thread_count(string name, int batch)
+    {
+        int saved = Parallelism.MaxThreads;
+        try
+        {
+            Sequential model = EvaluationPlanTests.EvaluationModel(name, 1, 28, seed: 41);
+            var input = Tensor.RandomNormal(new Shape(batch, 1, 28, 28), 42);
+            float[] expected = (float[])model.Forward(input).Data.Clone();
+            var runs = new List<float[]>();
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                Parallelism.MaxThreads = threads;
+                EvaluationPlan plan = model.Compile(input.Shape);
+                Assert.Equal(EvaluationPlan.SliceImages, ((SlicedStep)plan.StepsForTests[0]).SliceImages);
+                runs.Add((float[])plan.Run(input).Data.Clone());
+                TensorAssert.Identical(runs[^1], plan.Run(input).Data, $"{name}: second run on {threads} threads");
+            }
+            double error = EvaluationPlanTests.RelativeError(runs[0], expected);
+            Assert.True(error <= 1e-5, $"{name} batch {batch} in slices against the layers: {error:E2}");
+            TensorAssert.Identical(runs[0], runs[1], $"{name} batch {batch}: 2 threads against 1");
+            TensorAssert.Identical(runs[0], runs[2], $"{name} batch {batch}: 3 threads against 1");
+            Assert.Equal(model.Compile(new Shape(8, 1, 28, 28)).Steps, model.Compile(input.Shape).Steps);
+            Assert.NotEmpty(model.Compile(input.Shape).Profile(input, 3));
+        }
+        finally
+        {
+            Parallelism.MaxThreads = saved;
+        }
+    }
+
+    [Fact]
+    public void Chains_without_residual_blocks_or_graphs_run_the_whole_batch()
+    {
+        Sequential model = EvaluationPlanTests.EvaluationModel("fashion-cnn", 1, 28, seed: 43);
+        EvaluationPlan plan = model.Compile(new Shape(32, 1, 28, 28));
+        Assert.DoesNotContain(plan.StepsForTests, step => step is SlicedStep);
+    }
+}
