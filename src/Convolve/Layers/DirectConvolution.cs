@@ -48,10 +48,10 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false)
     {
         DirectPlan p = PlanFor(layout);
-        float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
+        float[] weights = GrowAligned(ref packed, (long)p.ForwardGroupSize * layout.Groups, out int shift);
         if (!KeepPackedWeights || packedFrom != (weight, p))
         {
-            p.PackForward(weight, weights);
+            p.PackForward(weight, weights.AsSpan(shift));
             packedFrom = KeepPackedWeights ? (weight, p) : default;
         }
         bool keep = KeepInputFrames;
@@ -59,7 +59,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         (inputFramesOf, gradFramesOf) = (default, default);
         if (!keep && SplitsImages(p))
         {
-            ForwardSplittingImages(p, input, weights, output, bias, relu);
+            ForwardSplittingImages(p, input, weights, shift, output, bias, relu);
             return;
         }
         ForEachImageGroup(p, (n, g, workspace) =>
@@ -69,7 +69,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), frame);
             fixed (float* x = frame, w = weights, result = workspace.Result)
             {
-                ForwardRows(p, x, w + ((long)g * p.ForwardGroupSize), result, 0, p.D.Out * p.H.Out);
+                ForwardRows(p, x, w + shift + ((long)g * p.ForwardGroupSize), result, 0, p.D.Out * p.H.Out);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         });
@@ -93,7 +93,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     internal const int ImageSplitFactor = 4;
 
     /// <summary>The forward pass one image-group at a time, its output rows split over the threads; packing and unpacking stay on one thread.</summary>
-    private void ForwardSplittingImages(DirectPlan p, float[] input, float[] weights, float[] output, float[]? bias, bool relu)
+    private void ForwardSplittingImages(DirectPlan p, float[] input, float[] weights, int shift, float[] output, float[]? bias, bool relu)
     {
         DirectWorkspace workspace = workspaces.TryTake(out DirectWorkspace? kept) ? kept : new DirectWorkspace();
         workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
@@ -104,7 +104,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame.AsSpan(0, p.InputFrame.ImageSize));
             fixed (float* x = workspace.Frame, w = weights, result = workspace.Result)
             {
-                var (frame, panel, target) = ((nint)x, (nint)(w + ((long)g * p.ForwardGroupSize)), (nint)result);
+                var (frame, panel, target) = ((nint)x, (nint)(w + shift + ((long)g * p.ForwardGroupSize)), (nint)result);
                 Parallelism.For(rows, p.ImageWork / rows, (start, end) => ForwardRows(p, (float*)frame, (float*)panel, (float*)target, start, end));
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
@@ -160,8 +160,8 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
-        float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
-        p.PackBackward(weight, weights);
+        float[] weights = GrowAligned(ref packed, (long)p.BackwardGroupSize * layout.Groups, out int shift);
+        p.PackBackward(weight, weights.AsSpan(shift));
         packedFrom = default;
         bool packedAlready = gradFramesOf == (gradOutput, p);
         (inputFramesOf, gradFramesOf) = (default, default);
@@ -176,7 +176,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             }
             fixed (float* gy = frame, w = weights, result = workspace.Result)
             {
-                BackwardImage(p, gy, w + ((long)g * p.BackwardGroupSize), result);
+                BackwardImage(p, gy, w + shift + ((long)g * p.BackwardGroupSize), result);
             }
             p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), GroupBias(bias, g, p.InChannels));
         });
@@ -232,9 +232,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         int width = tile.TileWidth(p.W.Out), segments = p.ForwardOffsets.Length;
         fixed (int* offsets = p.ForwardOffsets)
         {
-            for (int first = 0; first < output.Blocks; first += tile.Vectors)
+            for (int group = 0; group < tile.GroupCount(output.Blocks); group++)
             {
-                int vectors = Math.Min(tile.Vectors, output.Blocks - first);
+                var (first, vectors) = tile.Group(group, output.Blocks);
                 float* panel = weights + p.ForwardPanel(first), target = result + ((long)first * output.BlockSize);
                 for (int row = firstRow; row < endRow; row++)
                 {
@@ -261,9 +261,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             int width = tile.TileWidth(phase.RangeW.End - phase.RangeW.First);
             fixed (int* offsets = phase.Offsets)
             {
-                for (int first = 0; first < input.Blocks; first += tile.Vectors)
+                for (int group = 0; group < tile.GroupCount(input.Blocks); group++)
                 {
-                    int vectors = Math.Min(tile.Vectors, input.Blocks - first);
+                    var (first, vectors) = tile.Group(group, input.Blocks);
                     float* panel = weights + phase.Panel(first, p.OutDepth, p.Lanes), target = result + ((long)first * input.BlockSize);
                     for (int td = phase.RangeD.First; td < phase.RangeD.End; td++)
                     {
@@ -320,6 +320,21 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     {
         int size = p.OutChannels * p.Layout.Window.OutputPlane;
         return batch.AsSpan((n * p.Layout.OutputImage) + (g * size), size);
+    }
+
+    /// <summary>
+    /// A pinned buffer of at least <paramref name="size"/> floats from element <paramref name="shift"/> on, where
+    /// the address is a multiple of 64 bytes: a vector load of the packed weights then never straddles two cache lines.
+    /// </summary>
+    private static float[] GrowAligned(ref float[] buffer, long size, out int shift)
+    {
+        if (buffer.Length < size + 16)
+        {
+            buffer = GC.AllocateArray<float>(checked((int)size + 16), pinned: true);
+        }
+        nint start = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+        shift = (int)((64 - (start & 63)) & 63) / sizeof(float);
+        return buffer;
     }
 
     private static float[] Grow(ref float[] buffer, long size)
