@@ -28,7 +28,8 @@ internal static class PassesBench
         ("resnet Conv2d(64,64,3,p=1) 7x7", 64, 64, 3, 1, 1, 7),
     ];
 
-    public static void Run(TextWriter writer, Benchmark benchmark, IEnumerable<string>? only)
+    /// <summary>Times the passes of <see cref="Layers"/> (those named in <paramref name="only"/>, or all) by every algorithm, or only by <paramref name="algorithmName"/> (im2col, direct, winograd).</summary>
+    public static void Run(TextWriter writer, Benchmark benchmark, IEnumerable<string>? only, string? algorithmName = null)
     {
         double peak = PeakProbe.GigaFlops(Parallelism.MaxThreads);
         writer.WriteLine($"# convolve passes: SIMD {Simd.Level}, threads {Parallelism.MaxThreads}, measured FMA peak {peak:F1} GFLOP/s");
@@ -52,6 +53,10 @@ internal static class PassesBench
             }
             foreach (var (label, algorithm) in algorithms)
             {
+                if (algorithmName is not null && label != algorithmName)
+                {
+                    continue;
+                }
                 Row(writer, name, label, "forward", benchmark.Measure(() => algorithm.Forward(input, weight, output, layout)), flops, peak);
                 Row(writer, name, label, "input grad", benchmark.Measure(() => algorithm.BackwardData(output, weight, gradInput, layout)), flops, peak);
                 Row(writer, name, label, "weight grad", benchmark.Measure(() => algorithm.BackwardWeight(input, output, gradWeight, layout)), flops, peak);

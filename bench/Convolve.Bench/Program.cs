@@ -4,11 +4,11 @@ using Convolve.Kernels;
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
 //                                                               -- layers [--threads N] [--only name;name]
 //                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
-//                                                               -- passes [--threads N] [--only name;name]
+//                                                               -- passes [--threads N] [--only name;name] [--algorithm NAME]
 //                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
-    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] "
+    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] [--algorithm NAME] "
     + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR] | microkernel";
 if (args is ["microkernel"])
 {
@@ -22,6 +22,7 @@ if (args.Length == 0 || args[0] is not ("gemm" or "layers" or "train" or "passes
 }
 IEnumerable<GemmShape> shapes = GemmShape.Standard;
 string[]? only = null;
+string? algorithmName = null;
 int runs = 50;
 bool profile = false;
 string model = "fashion-cnn";
@@ -43,6 +44,9 @@ for (int i = 1; i < args.Length; i++)
             break;
         case "--only" when i + 1 < args.Length:
             only = args[++i].Split(';');
+            break;
+        case "--algorithm" when i + 1 < args.Length && args[i + 1] is "im2col" or "direct" or "winograd":
+            algorithmName = args[++i];
             break;
         case "--runs" when i + 1 < args.Length && int.TryParse(args[i + 1], out int count) && count >= 20:
             runs = count;
@@ -80,7 +84,7 @@ switch (args[0])
         GemmBench.Run(Console.Out, new Benchmark(), shapes);
         break;
     case "passes":
-        PassesBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 1 }, only);
+        PassesBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0, WarmupSeconds = 1 }, only, algorithmName);
         break;
     case "layers":
         // Two seconds of warm-up per row: the tiered JIT needs that long to settle the code run on pool threads

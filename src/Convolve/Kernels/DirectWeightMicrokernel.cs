@@ -113,7 +113,9 @@ internal static unsafe class DirectWeightMicrokernel
     /// Output-channel vectors per tile for <paramref name="blocks"/> vectors in all: as few tiles as
     /// <see cref="MaxVectors"/> allows, of equal width where possible (4 vectors as 2 + 2, not 3 + 1:
     /// a one-vector tile loads a gradient vector and broadcasts 8 inputs for only 8 FMAs, so it is
-    /// bound by loads). Which tile a channel lands in does not change the order of its sum.
+    /// bound by loads); the groups themselves are cut by <see cref="Layers.DirectTile.BalancedGroup"/>, so 16
+    /// vectors run as 2 + 3 + 3 + 2 + 3 + 3, not 3 + 3 + 3 + 3 + 3 + 1. Which tile a channel lands in does not
+    /// change the order of its sum.
     /// </summary>
     public static int BalancedVectors(int blocks)
     {

@@ -48,18 +48,19 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     public void Forward(float[] input, float[] weight, float[] output, in ConvolutionLayout layout, float[]? bias = null, bool relu = false)
     {
         DirectPlan p = PlanFor(layout);
-        float[] weights = Grow(ref packed, (long)p.ForwardGroupSize * layout.Groups);
+        float[] weights = GrowAligned(ref packed, (long)p.ForwardGroupSize * layout.Groups);
+        int shift = Shift(weights);
         if (!KeepPackedWeights || packedFrom != (weight, p))
         {
-            p.PackForward(weight, weights);
+            p.PackForward(weight, weights.AsSpan(shift));
             packedFrom = KeepPackedWeights ? (weight, p) : default;
         }
         bool keep = KeepInputFrames;
-        float[] xs = keep ? Grow(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize) : [];
+        float[] xs = keep ? GrowAligned(ref inputFrames, (long)layout.Batch * layout.Groups * p.InputFrame.ImageSize) : [];
         (inputFramesOf, gradFramesOf) = (default, default);
         if (!keep && SplitsImages(p))
         {
-            ForwardSplittingImages(p, input, weights, output, bias, relu);
+            ForwardSplittingImages(p, input, weights, shift, output, bias, relu);
             return;
         }
         ForEachImageGroup(p, (n, g, workspace) =>
@@ -69,7 +70,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), frame);
             fixed (float* x = frame, w = weights, result = workspace.Result)
             {
-                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result, split: false);
+                ForwardImage(p, x, w + shift + ((long)g * p.ForwardGroupSize), result, split: false);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         });
@@ -93,7 +94,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     internal const int ImageSplitFactor = 4;
 
     /// <summary>The forward pass one image-group at a time, its output rows split over the threads; packing and unpacking stay on one thread.</summary>
-    private void ForwardSplittingImages(DirectPlan p, float[] input, float[] weights, float[] output, float[]? bias, bool relu)
+    private void ForwardSplittingImages(DirectPlan p, float[] input, float[] weights, int shift, float[] output, float[]? bias, bool relu)
     {
         DirectWorkspace workspace = workspaces.TryTake(out DirectWorkspace? kept) ? kept : new DirectWorkspace();
         workspace.Reserve(p.InputFrame.ImageSize, p.OutputFrame.ImageSize);
@@ -104,7 +105,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             p.InputFrame.Pack(InputImage(input, p, n, g), workspace.Frame.AsSpan(0, p.InputFrame.ImageSize));
             fixed (float* x = workspace.Frame, w = weights, result = workspace.Result)
             {
-                ForwardImage(p, x, w + ((long)g * p.ForwardGroupSize), result, split: true);
+                ForwardImage(p, x, w + shift + ((long)g * p.ForwardGroupSize), result, split: true);
             }
             FinishImage(p, workspace.Result, output, n, g, bias, relu);
         }
@@ -175,8 +176,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     public void BackwardData(float[] gradOutput, float[] weight, float[] gradInput, in ConvolutionLayout layout, float[]? bias = null)
     {
         DirectPlan p = PlanFor(layout);
-        float[] weights = Grow(ref packed, (long)p.BackwardGroupSize * layout.Groups);
-        p.PackBackward(weight, weights);
+        float[] weights = GrowAligned(ref packed, (long)p.BackwardGroupSize * layout.Groups);
+        int shift = Shift(weights);
+        p.PackBackward(weight, weights.AsSpan(shift));
         packedFrom = default;
         bool packedAlready = gradFramesOf == (gradOutput, p);
         (inputFramesOf, gradFramesOf) = (default, default);
@@ -191,7 +193,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             }
             fixed (float* gy = frame, w = weights, result = workspace.Result)
             {
-                BackwardImage(p, gy, w + ((long)g * p.BackwardGroupSize), result);
+                BackwardImage(p, gy, w + shift + ((long)g * p.BackwardGroupSize), result);
             }
             p.InputFrame.Unpack(workspace.Result, InputImage(gradInput, p, n, g), GroupBias(bias, g, p.InChannels));
         });
@@ -203,8 +205,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         DirectPlan p = PlanFor(layout);
         int batch = layout.Batch, groups = layout.Groups;
         bool inputPacked = inputFramesOf == (input, p);
-        float[] xs = Grow(ref inputFrames, (long)batch * groups * p.InputFrame.ImageSize);
-        float[] gs = Grow(ref gradFrames, (long)batch * groups * p.GradFrame.ImageSize);
+        float[] xs = GrowAligned(ref inputFrames, (long)batch * groups * p.InputFrame.ImageSize);
+        float[] gs = GrowAligned(ref gradFrames, (long)batch * groups * p.GradFrame.ImageSize);
+        int xShift = Shift(xs), gShift = Shift(gs);
         (inputFramesOf, gradFramesOf) = (default, default);
         Parallelism.For(batch * groups, p.InputFrame.ImageSize + p.GradFrame.ImageSize, (start, end) =>
         {
@@ -226,7 +229,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             {
                 for (int item = start; item < end; item++)
                 {
-                    work.Run(item, x, gy, target);
+                    work.Run(item, x + xShift, gy + gShift, target);
                 }
             }
         });
@@ -236,8 +239,8 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     /// <summary>Group g's part of a per-channel bias of groups × <paramref name="channels"/> values; empty for none.</summary>
     internal static ReadOnlySpan<float> GroupBias(float[]? bias, int g, int channels) => bias is null ? default : bias.AsSpan(g * channels, channels);
 
-    /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames.</summary>
-    private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(index * frame.ImageSize, frame.ImageSize);
+    /// <summary>Image-group <paramref name="index"/>'s frame in a batch of frames from <see cref="GrowAligned"/>.</summary>
+    private static Span<float> Frame(float[] frames, BlockedFrame frame, int index) => frames.AsSpan(Shift(frames) + (index * frame.ImageSize), frame.ImageSize);
 
     /// <summary>The forward pass of output rows [<paramref name="firstRow"/>, <paramref name="endRow"/>) (rows count over depth and height) of one image-group: every vector group, row and tile.</summary>
     internal static void ForwardRows(DirectPlan p, float* frame, float* weights, float* result, int firstRow, int endRow)
@@ -247,9 +250,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
         int width = tile.TileWidth(p.W.Out), segments = p.ForwardOffsets.Length;
         fixed (int* offsets = p.ForwardOffsets)
         {
-            for (int first = 0; first < output.Blocks; first += tile.Vectors)
+            for (int group = 0; group < tile.GroupCount(output.Blocks); group++)
             {
-                int vectors = Math.Min(tile.Vectors, output.Blocks - first);
+                var (first, vectors) = tile.Group(group, output.Blocks);
                 float* panel = weights + p.ForwardPanel(first), target = result + ((long)first * output.BlockSize);
                 for (int row = firstRow; row < endRow; row++)
                 {
@@ -276,9 +279,9 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
             int width = tile.TileWidth(phase.RangeW.End - phase.RangeW.First);
             fixed (int* offsets = phase.Offsets)
             {
-                for (int first = 0; first < input.Blocks; first += tile.Vectors)
+                for (int group = 0; group < tile.GroupCount(input.Blocks); group++)
                 {
-                    int vectors = Math.Min(tile.Vectors, input.Blocks - first);
+                    var (first, vectors) = tile.Group(group, input.Blocks);
                     float* panel = weights + phase.Panel(first, p.OutDepth, p.Lanes), target = result + ((long)first * input.BlockSize);
                     for (int td = phase.RangeD.First; td < phase.RangeD.End; td++)
                     {
@@ -335,6 +338,28 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     {
         int size = p.OutChannels * p.Layout.Window.OutputPlane;
         return batch.AsSpan((n * p.Layout.OutputImage) + (g * size), size);
+    }
+
+    /// <summary>
+    /// A pinned buffer of at least <paramref name="size"/> floats from element <see cref="Shift"/> on, whose address
+    /// there is a multiple of 64 bytes: a vector load of the packed weights or of a frame then never straddles two
+    /// cache lines (at 64-byte vectors an unaligned frame splits every load; where the GC happened to place the
+    /// arrays moved the AVX-512 weight gradient by ~9 %).
+    /// </summary>
+    private static float[] GrowAligned(ref float[] buffer, long size)
+    {
+        if (buffer.Length < size + 16)
+        {
+            buffer = GC.AllocateArray<float>(checked((int)size + 16), pinned: true);
+        }
+        return buffer;
+    }
+
+    /// <summary>Where the 64-byte-aligned part of a buffer from <see cref="GrowAligned"/> begins (pinned, so it stays there).</summary>
+    private static int Shift(float[] buffer)
+    {
+        nint start = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
+        return (int)((64 - (start & 63)) & 63) / sizeof(float);
     }
 
     private static float[] Grow(ref float[] buffer, long size)

@@ -107,28 +107,39 @@ internal sealed class DirectPlan
     /// <summary>
     /// Packs the forward weights: per group and vector group, <c>[input block][tap][c][j][lane]</c>
     /// = <c>weight[g, (firstBlock + j)·Lanes + lane, block·Lanes + c, tap]</c>, zero for missing channels.
+    /// The packing is written in order, reading each output channel's row of the weight from a table of row
+    /// starts (it runs once per forward call of a training step, so it is a measured share of a small layer's pass).
     /// </summary>
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="packed"><see cref="ForwardGroupSize"/> floats per group.</param>
-    public void PackForward(ReadOnlySpan<float> weight, Span<float> packed)
+    public unsafe void PackForward(ReadOnlySpan<float> weight, Span<float> packed)
     {
-        int segments = InputFrame.Blocks * Taps;
-        for (int g = 0; g < Layout.Groups; g++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(weight.Length, Layout.Groups * OutChannels * InChannels * Taps, nameof(weight));
+        ArgumentOutOfRangeException.ThrowIfLessThan(packed.Length, Layout.Groups * ForwardGroupSize, nameof(packed));
+        int segments = InputFrame.Blocks * Taps, row = InChannels * Taps;
+        Span<int> rows = stackalloc int[DirectMicrokernel.MaxVectors * Lanes];
+        fixed (float* source = weight, target = packed)
         {
-            foreach (var (first, vectors) in ForwardTile.VectorGroups(OutputFrame.Blocks))
+            for (int g = 0; g < Layout.Groups; g++)
             {
-                Span<float> panel = packed.Slice((g * ForwardGroupSize) + ForwardPanel(first), segments * InDepth * vectors * Lanes);
-                for (int s = 0; s < segments; s++)
+                foreach (var (first, vectors) in ForwardTile.VectorGroups(OutputFrame.Blocks))
                 {
-                    int inBlock = s / Taps, tap = s % Taps;
-                    for (int c = 0; c < InDepth; c++)
+                    int width = vectors * Lanes;
+                    for (int k = 0; k < width; k++)
                     {
-                        for (int j = 0; j < vectors; j++)
+                        int oc = (first * Lanes) + k;
+                        rows[k] = oc < OutChannels ? ((g * OutChannels) + oc) * row : -1;
+                    }
+                    float* panel = target + ((long)g * ForwardGroupSize) + ForwardPanel(first);
+                    for (int s = 0; s < segments; s++)
+                    {
+                        int inBlock = s / Taps, tap = s % Taps;
+                        for (int c = 0; c < InDepth; c++, panel += width)
                         {
-                            Span<float> lanes = panel.Slice((((s * InDepth) + c) * vectors + j) * Lanes, Lanes);
-                            for (int lane = 0; lane < Lanes; lane++)
+                            int ic = (inBlock * Lanes) + c, column = (ic * Taps) + tap;
+                            for (int k = 0; k < width; k++)
                             {
-                                lanes[lane] = Weight(weight, g, ((first + j) * Lanes) + lane, (inBlock * Lanes) + c, tap);
+                                panel[k] = ic < InChannels && rows[k] >= 0 ? source[rows[k] + column] : 0f;
                             }
                         }
                     }
@@ -139,31 +150,42 @@ internal sealed class DirectPlan
 
     /// <summary>
     /// Packs the input-gradient weights: per group, phase and vector group of input blocks,
-    /// <c>[output block][phase tap][k][j][lane]</c> = <c>weight[g, block·Lanes + k, (firstBlock + j)·Lanes + lane, tap]</c>.
+    /// <c>[output block][phase tap][k][j][lane]</c> = <c>weight[g, block·Lanes + k, (firstBlock + j)·Lanes + lane, tap]</c>,
+    /// written in order like <see cref="PackForward"/>.
     /// </summary>
     /// <param name="weight">Shape [C_out, C_in/groups, k...].</param>
     /// <param name="packed"><see cref="BackwardGroupSize"/> floats per group.</param>
-    public void PackBackward(ReadOnlySpan<float> weight, Span<float> packed)
+    public unsafe void PackBackward(ReadOnlySpan<float> weight, Span<float> packed)
     {
-        for (int g = 0; g < Layout.Groups; g++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(weight.Length, Layout.Groups * OutChannels * InChannels * Taps, nameof(weight));
+        ArgumentOutOfRangeException.ThrowIfLessThan(packed.Length, Layout.Groups * BackwardGroupSize, nameof(packed));
+        fixed (float* source = weight, target = packed)
         {
-            foreach (DirectPhase phase in Phases)
+            for (int g = 0; g < Layout.Groups; g++)
             {
-                foreach (var (first, vectors) in BackwardTile.VectorGroups(InputFrame.Blocks))
+                foreach (DirectPhase phase in Phases)
                 {
-                    Span<float> panel = packed.Slice((g * BackwardGroupSize) + phase.Panel(first, OutDepth, Lanes), phase.Segments * OutDepth * vectors * Lanes);
-                    for (int s = 0; s < phase.Segments; s++)
+                    foreach (var (first, vectors) in BackwardTile.VectorGroups(InputFrame.Blocks))
                     {
-                        int outBlock = s / phase.Taps.Length, tap = phase.Taps[s % phase.Taps.Length];
-                        for (int k = 0; k < OutDepth; k++)
+                        int width = vectors * Lanes, channels = Math.Min(width, InChannels - (first * Lanes));
+                        float* panel = target + ((long)g * BackwardGroupSize) + phase.Panel(first, OutDepth, Lanes);
+                        for (int s = 0; s < phase.Segments; s++)
                         {
-                            for (int j = 0; j < vectors; j++)
+                            int outBlock = s / phase.Taps.Length, tap = phase.Taps[s % phase.Taps.Length];
+                            for (int k = 0; k < OutDepth; k++, panel += width)
                             {
-                                Span<float> lanes = panel.Slice((((s * OutDepth) + k) * vectors + j) * Lanes, Lanes);
-                                for (int lane = 0; lane < Lanes; lane++)
+                                int oc = (outBlock * Lanes) + k;
+                                if (oc >= OutChannels)
                                 {
-                                    lanes[lane] = Weight(weight, g, (outBlock * Lanes) + k, ((first + j) * Lanes) + lane, tap);
+                                    new Span<float>(panel, width).Clear();
+                                    continue;
                                 }
+                                float* channel = source + ((((long)(g * OutChannels) + oc) * InChannels + (first * Lanes)) * Taps) + tap;
+                                for (int m = 0; m < channels; m++)
+                                {
+                                    panel[m] = channel[m * Taps];
+                                }
+                                new Span<float>(panel + channels, width - channels).Clear();
                             }
                         }
                     }
@@ -188,9 +210,6 @@ internal sealed class DirectPlan
             }
         }
     }
-
-    private float Weight(ReadOnlySpan<float> weight, int group, int outChannel, int inChannel, int tap) =>
-        outChannel < OutChannels && inChannel < InChannels ? weight[((((group * OutChannels) + outChannel) * InChannels) + inChannel) * Taps + tap] : 0f;
 
     private int[] BuildForwardOffsets()
     {

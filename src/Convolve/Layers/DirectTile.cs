@@ -6,7 +6,7 @@ namespace Convolve.Layers;
 /// The register tile of a direct-convolution pass: <see cref="Vectors"/> channel vectors ×
 /// up to <see cref="Pixels"/> pixels of a row, which <see cref="DirectMicrokernel"/> keeps in
 /// <c>Vectors·Pixels</c> accumulators. Rows are cut into tiles of nearly equal width, and channel
-/// blocks into groups of <see cref="Vectors"/> (the last group may be smaller).
+/// blocks into groups of at most <see cref="Vectors"/>, of sizes differing by at most one.
 /// </summary>
 internal readonly record struct DirectTile(int Vectors, int Pixels)
 {
@@ -45,13 +45,35 @@ internal readonly record struct DirectTile(int Vectors, int Pixels)
         return best;
     }
 
-    /// <summary>The vector groups over <paramref name="blocks"/> channel blocks: (first block, vectors).</summary>
+    /// <summary>
+    /// The vector groups over <paramref name="blocks"/> channel blocks: (first block, vectors), as few as
+    /// <see cref="Vectors"/> allows and of sizes differing by at most one (16 blocks in groups of at most
+    /// 3 as 2 + 3 + 3 + 2 + 3 + 3, not 3 + 3 + 3 + 3 + 3 + 1: a one-vector tile of a narrow row has too few
+    /// accumulators to hide the multiply-add latency). Which group a channel lands in does not change the
+    /// order of its sum.
+    /// </summary>
     public IEnumerable<(int First, int Count)> VectorGroups(int blocks)
     {
-        for (int first = 0; first < blocks; first += Vectors)
+        for (int group = 0; group < GroupCount(blocks); group++)
         {
-            yield return (first, Math.Min(Vectors, blocks - first));
+            yield return Group(group, blocks);
         }
+    }
+
+    /// <summary>How many vector groups <see cref="VectorGroups"/> cuts <paramref name="blocks"/> channel blocks into.</summary>
+    public int GroupCount(int blocks) => BalancedCount(blocks, Vectors);
+
+    /// <summary>Vector group <paramref name="group"/> of <see cref="VectorGroups"/>, without enumerating: (first block, vectors).</summary>
+    public (int First, int Count) Group(int group, int blocks) => BalancedGroup(group, GroupCount(blocks), blocks);
+
+    /// <summary>How many groups of at most <paramref name="most"/> cover <paramref name="count"/> items (at least one).</summary>
+    public static int BalancedCount(int count, int most) => Math.Max(1, (count + most - 1) / most);
+
+    /// <summary>Group <paramref name="group"/> of <paramref name="count"/> items cut into <paramref name="groups"/> runs whose sizes differ by at most one: (first, size).</summary>
+    public static (int First, int Count) BalancedGroup(int group, int groups, int count)
+    {
+        int first = (int)((long)group * count / groups), end = (int)((long)(group + 1) * count / groups);
+        return (first, end - first);
     }
 
     /// <summary>Tiles of a row of <paramref name="width"/> pixels: (first pixel, pixels), widths differing by at most one tile's rounding.</summary>

@@ -21,7 +21,7 @@ internal sealed unsafe class DirectWeightWork
         int chunks = (int)Math.Clamp(Math.Min(Math.Min(batch, maxChunks), maxPartialElements / perChunk), 1, Math.Max(batch, 1));
         ChunkImages = (batch + chunks - 1) / chunks;
         Chunks = (batch + ChunkImages - 1) / ChunkImages;
-        vectorGroups = (plan.OutputFrame.Blocks + plan.WeightVectors - 1) / plan.WeightVectors;
+        vectorGroups = DirectTile.BalancedCount(plan.OutputFrame.Blocks, plan.WeightVectors);
         Items = Chunks * plan.Layout.Groups * vectorGroups * plan.InputFrame.Blocks;
         ItemWork = ChunkImages * plan.ImageWork / (vectorGroups * plan.InputFrame.Blocks);
     }
@@ -48,10 +48,9 @@ internal sealed unsafe class DirectWeightWork
         DirectPlan p = plan;
         int inBlocks = p.InputFrame.Blocks, groups = p.Layout.Groups, lanes = p.Lanes;
         int inBlock = item % inBlocks, rest = item / inBlocks;
-        int first = rest % vectorGroups * p.WeightVectors;
+        var (first, vectors) = DirectTile.BalancedGroup(rest % vectorGroups, vectorGroups, p.OutputFrame.Blocks);
         rest /= vectorGroups;
         int g = rest % groups, chunk = rest / groups;
-        int vectors = Math.Min(p.WeightVectors, p.OutputFrame.Blocks - first);
         nint targetVector = (nint)inBlocks * p.Taps * lanes * lanes;
         float* target = partials + ((((long)chunk * groups) + g) * p.GradientGroupSize) + ((((long)first * inBlocks) + inBlock) * p.Taps * lanes * lanes);
         for (int j = 0; j < vectors; j++)

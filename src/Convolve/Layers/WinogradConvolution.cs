@@ -183,9 +183,9 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
         {
             for (int xi = firstXi; xi < endXi; xi++)
             {
-                for (int first = 0; first < blocks; first += tile.Vectors)
+                for (int group = 0; group < tile.GroupCount(blocks); group++)
                 {
-                    int vectors = Math.Min(tile.Vectors, blocks - first);
+                    var (first, vectors) = tile.Group(group, blocks);
                     float* panel = weights + p.Panel(xi, first), target = m + (xi * p.OutputStride) + (first * vectorStride);
                     for (int t = 0; t < p.Tiles; t += width)
                     {
@@ -211,9 +211,10 @@ internal sealed unsafe class WinogradConvolution : IConvolutionAlgorithm
             Transform(p, TileTransform.Gradient, grad, u, 0, outBlocks);
             for (int xi = 0; xi < 16; xi++)
             {
-                for (int first = 0; first < outBlocks; first += p.WeightVectors)
+                int vectorGroups = DirectTile.BalancedCount(outBlocks, p.WeightVectors);
+                for (int group = 0; group < vectorGroups; group++)
                 {
-                    int vectors = Math.Min(p.WeightVectors, outBlocks - first);
+                    var (first, vectors) = DirectTile.BalancedGroup(group, vectorGroups, outBlocks);
                     for (int block = 0; block < inBlocks; block++)
                     {
                         for (int c = 0; c < p.InDepth; c += p.WeightChannels)

@@ -116,6 +116,11 @@ internal sealed class WinogradPlan
         Span<float> kernel = stackalloc float[9];
         Span<double> u = stackalloc double[16];
         packed[..(16 * PanelSize * Layout.Groups)].Clear();
+        var groupOf = new (int First, int Count)[outBlocks];
+        foreach (var (first, vectors) in Tile.VectorGroups(outBlocks))
+        {
+            groupOf.AsSpan(first, vectors).Fill((first, vectors));
+        }
         for (int g = 0; g < Layout.Groups; g++)
         {
             for (int o = 0; o < OutChannels; o++)
@@ -125,7 +130,7 @@ internal sealed class WinogradPlan
                     ReadKernel(weight, g, o, i, adjoint, kernel);
                     WinogradTransforms.Weight(kernel, u);
                     int outBlock = o / Lanes, inBlock = i / Lanes;
-                    int first = outBlock / Tile.Vectors * Tile.Vectors, vectors = Math.Min(Tile.Vectors, outBlocks - first);
+                    var (first, vectors) = groupOf[outBlock];
                     int inPanel = (((inBlock * InDepth) + (i % Lanes)) * vectors + (outBlock - first)) * Lanes + (o % Lanes);
                     for (int xi = 0; xi < 16; xi++)
                     {

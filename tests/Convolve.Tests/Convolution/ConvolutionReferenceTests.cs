@@ -35,6 +35,7 @@ public class ConvolutionReferenceTests
         Conv("several blocks, groups", 2, 1, 48, 40, 2, [3, 2], [1, 2], 1, [1, 1], [6, 9]),
         Conv("output blocks not a multiple of the weight tile (5 at 512 bits: 3 + 2)", 2, 2, 20, 80, 1, [3, 3], [1, 1], 1, [1, 1], [6, 7]),
         Conv("gray first layer (Auto: direct forward, im2col gradients)", 2, 3, 1, 40, 1, [5, 5], [1, 1], 2, [1, 1], [9, 17]),
+        Conv("16 output blocks at 256 bits in balanced vector groups (2+3+3+2+3+3), rows of 7", 2, 2, 24, 128, 1, [3, 3], [1, 1], 1, [1, 1], [4, 7]),
     ];
 
     public static TheoryData<ConvCase> TransposedEdgeCases() =>
