@@ -7,14 +7,16 @@ namespace Convolve.Inference;
 internal sealed unsafe class DirectStage : BlockedStage
 {
     private readonly DirectPlan plan;
-    private readonly float[] packed;
+    private readonly float[] packed = [];
+    private readonly int shift;
 
     public DirectStage(string description, DirectPlan plan, float[] weight)
         : base(description, plan.InputFrame, plan.OutputFrame)
     {
         this.plan = plan;
-        packed = new float[plan.ForwardGroupSize];
-        plan.PackForward(weight, packed);
+        DirectConvolution.GrowAligned(ref packed, plan.ForwardGroupSize);
+        shift = DirectConvolution.Shift(packed);
+        plan.PackForward(weight, packed.AsSpan(shift));
     }
 
     /// <inheritdoc/>
@@ -31,7 +33,7 @@ internal sealed unsafe class DirectStage : BlockedStage
     {
         fixed (float* weights = packed)
         {
-            DirectConvolution.ForwardRows(plan, input, weights, output, start, end);
+            DirectConvolution.ForwardRows(plan, input, weights + shift, output, start, end);
         }
     }
 }

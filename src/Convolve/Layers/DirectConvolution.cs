@@ -346,7 +346,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     /// cache lines (at 64-byte vectors an unaligned frame splits every load; where the GC happened to place the
     /// arrays moved the AVX-512 weight gradient by ~9 %).
     /// </summary>
-    private static float[] GrowAligned(ref float[] buffer, long size)
+    internal static float[] GrowAligned(ref float[] buffer, long size)
     {
         if (buffer.Length < size + 16)
         {
@@ -356,7 +356,7 @@ internal sealed unsafe class DirectConvolution : IConvolutionAlgorithm
     }
 
     /// <summary>Where the 64-byte-aligned part of a buffer from <see cref="GrowAligned"/> begins (pinned, so it stays there).</summary>
-    private static int Shift(float[] buffer)
+    internal static int Shift(float[] buffer)
     {
         nint start = (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(buffer));
         return (int)((64 - (start & 63)) & 63) / sizeof(float);
