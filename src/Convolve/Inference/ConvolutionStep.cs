@@ -34,6 +34,7 @@ internal sealed class ConvolutionStep : PlanStep
     {
         DirectConvolution => nameof(ConvolutionAlgorithm.Direct),
         WinogradConvolution => nameof(ConvolutionAlgorithm.Winograd),
+        DepthwiseConvolution => nameof(ConvolutionAlgorithm.Depthwise),
         _ => nameof(ConvolutionAlgorithm.Im2Col),
     };
 
