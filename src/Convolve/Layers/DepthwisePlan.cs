@@ -118,13 +118,28 @@ internal sealed class DepthwisePlan
         }
         for (int ih = 0; ih < w.InH; ih++)
         {
-            int r = ih + w.PH, rowStart = (r % w.SH * w.SW * PhaseSize) + (r / w.SH * PhaseW);
-            for (int iw = 0; iw < w.InW; iw++)
+            int r = ih + w.PH;
+            Span<float> phaseRow = frame[((r % w.SH * w.SW * PhaseSize) + (r / w.SH * PhaseW))..];
+            ReadOnlySpan<float> row = plane.Slice(ih * w.InW, w.InW);
+            for (int b = 0; b < w.SW; b++)
             {
-                int c = iw + w.PW;
-                frame[rowStart + (c % w.SW * PhaseSize) + (c / w.SW)] = plane[(ih * w.InW) + iw];
+                // Phase b holds frame columns j·SW + b, input columns j·SW + b − PW.
+                var (first, end) = PhaseColumns(b, w.SW, w.PW, w.InW);
+                Span<float> target = phaseRow.Slice(b * PhaseSize, end);
+                for (int j = first, iw = (first * w.SW) + b - w.PW; j < end; j++, iw += w.SW)
+                {
+                    target[j] = row[iw];
+                }
             }
         }
+    }
+
+    /// <summary>The phase columns [first, end) of phase <paramref name="b"/> that hold input columns: <c>0 ≤ j·stride + b − pad &lt; size</c>.</summary>
+    private static (int First, int End) PhaseColumns(int b, int stride, int pad, int size)
+    {
+        int first = pad > b ? (pad - b + stride - 1) / stride : 0;
+        int end = (size + pad - b + stride - 1) / stride;
+        return (first, Math.Max(first, end));
     }
 
     /// <summary>Writes one output-gradient plane (Shape [OutH, OutW]) as a run at row length PhaseW after <paramref name="lead"/> zeros, zeros elsewhere up to <paramref name="length"/>.</summary>
@@ -150,11 +165,15 @@ internal sealed class DepthwisePlan
         for (int ih = 0; ih < w.InH; ih++)
         {
             int r = ih + w.PH;
-            float* row = phases + (r % w.SH * w.SW * PhaseSpan) + (r / w.SH * PhaseW);
-            for (int iw = 0; iw < w.InW; iw++)
+            float* phaseRow = phases + (r % w.SH * w.SW * PhaseSpan) + (r / w.SH * PhaseW), row = plane + (ih * w.InW);
+            for (int b = 0; b < w.SW; b++)
             {
-                int c = iw + w.PW;
-                plane[(ih * w.InW) + iw] = row[(c % w.SW * PhaseSpan) + (c / w.SW)] + bias;
+                var (first, end) = PhaseColumns(b, w.SW, w.PW, w.InW);
+                float* source = phaseRow + (b * PhaseSpan);
+                for (int j = first, iw = (first * w.SW) + b - w.PW; j < end; j++, iw += w.SW)
+                {
+                    row[iw] = source[j] + bias;
+                }
             }
         }
     }
