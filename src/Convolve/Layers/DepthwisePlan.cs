@@ -107,15 +107,21 @@ internal sealed class DepthwisePlan
     public void PackFrame(ReadOnlySpan<float> plane, Span<float> frame)
     {
         Window3 w = Layout.Window;
-        frame[..FrameSize].Clear();
         if (w.SH == 1 && w.SW == 1)
         {
+            // Only the padding is cleared: the rows above and below, and each row's margins.
+            frame[..(w.PH * PhaseW)].Clear();
             for (int ih = 0; ih < w.InH; ih++)
             {
-                plane.Slice(ih * w.InW, w.InW).CopyTo(frame[(((ih + w.PH) * PhaseW) + w.PW)..]);
+                Span<float> row = frame.Slice((ih + w.PH) * PhaseW, PhaseW);
+                row[..w.PW].Clear();
+                plane.Slice(ih * w.InW, w.InW).CopyTo(row[w.PW..]);
+                row[(w.PW + w.InW)..].Clear();
             }
+            frame[((w.PH + w.InH) * PhaseW)..FrameSize].Clear();
             return;
         }
+        frame[..FrameSize].Clear();
         for (int ih = 0; ih < w.InH; ih++)
         {
             int r = ih + w.PH;
