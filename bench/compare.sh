@@ -11,8 +11,10 @@
 # apart with GFLOP/s as a share of the measured FMA peak. The infer part runs every zoo model in evaluation
 # mode (1x28x28; 3x32x32 for vgg-small and resnet-small) at batch 1 and 64 with Convolve's compiled plan,
 # ONNX Runtime 1.31.1 and PyTorch's inference_mode, images/s and the worst relative difference of the outputs.
+# The train224 part (issue 19; off by default, about 4 minutes per thread count) times a training step of resnet18
+# and mobilenet-v2 on 3x224x224 images, batch 16, 1000 classes, beside torchvision's models.
 # Usage: bench/compare.sh [threads...]   (default: 1 2); COMPARE=layers,passes,train,infer skips the GEMM part,
-# COMPARE=infer runs only the inference comparison.
+# COMPARE=infer runs only the inference comparison, COMPARE=train224 only the 224x224 training steps.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
@@ -28,6 +30,10 @@ if [[ -n ${OPENBLAS_CORETYPE:-} ]]; then
   echo "# torch.mm 1024², 10 runs: OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE ${forced} s, OpenBLAS's own detection ${detected} s"
   if awk -v f="$forced" -v d="$detected" 'BEGIN { exit !(d < f) }'; then torch_env="env -u OPENBLAS_CORETYPE ${torch_env#env }"; fi
 fi
+# glibc returns every freed block above 128 KB to the system and maps it afresh on the next call, so PyTorch
+# pays a page fault per 4 KB of every large tensor (about 10 us each on the development VM: a depthwise layer of
+# 16x144x56x56 ran 254 ms instead of 8.8 ms). Keep freed memory in the heap instead, as Convolve reuses its buffers.
+torch_env="$torch_env MALLOC_MMAP_THRESHOLD_=33554432 MALLOC_TRIM_THRESHOLD_=68719476736 MALLOC_TOP_PAD_=268435456"
 echo "# CPU: $(lscpu | sed -n 's/^Model name: *//p'); PyTorch run with: $torch_env"
 # numpy and PyTorch's Linear (torch.mm) use the system BLAS: Debian's default is the reference BLAS
 # (about 8 GFLOP/s), which would make the peers look slow. Install OpenBLAS to compare at their strongest.
@@ -56,11 +62,13 @@ for threads in "${@:-1 2}"; do
       # Each algorithm's three passes apart, GFLOP/s and share of the measured FMA peak (no peer row).
       dotnet run -c Release --no-build --project bench/Convolve.Bench -- passes --threads "$t"
     fi
-    for run in layers train:fashion-cnn train:vgg-small train:resnet-small; do
-      mode=${run%%:*}
-      [[ ,$parts, == *,$mode,* ]] || continue
+    for run in layers train:fashion-cnn train:vgg-small train:resnet-small train224:resnet18 train224:mobilenet-v2; do
+      part=${run%%:*}
+      [[ ,$parts, == *,$part,* ]] || continue
+      mode=${part%224}
       extra=()
       [[ $run == *:* ]] && extra=(--model "${run#*:}")
+      [[ $part == train224 ]] && extra+=(--size 224 --batch 16 --runs 20)
       dotnet run -c Release --no-build --project bench/Convolve.Bench -- "$mode" --threads "$t" "${extra[@]}" | tee "$out/ours"
       $torch_env /usr/bin/python3 bench/compare_layers.py "$mode" --threads "$t" "${extra[@]}" | tee "$out/torch"
       echo "# ratio, $mode, threads $t: Convolve median over PyTorch's (ms: below 1 is faster; images/s: above 1 is faster)"

@@ -7,6 +7,8 @@ median (and min, max) of at least 20 timed runs. Prints one tab-separated row pe
     ROW <kind> <name> <median> <min> <max> <unit>
 
 Usage: compare_layers.py layers|train --threads N [--runs R] [--model fashion-cnn|vgg-small|resnet-small|lenet5]
+       compare_layers.py train --threads N --model resnet18|mobilenet-v2 --size 224 --batch 16
+(--size S: 3xSxS images and torchvision's own model with 1000 classes, as Convolve's `train --size S`.)
 Run with ATEN_CPU_CAPABILITY=avx512 for PyTorch's AVX-512 kernels (Debian's build defaults to AVX2).
 """
 import argparse
@@ -52,6 +54,10 @@ def layer_set():
         ("LPPool2d(2,2) 32x28x28", nn.LPPool2d(2, 2), (n, 32, 28, 28)),
         ("Linear(3136,128)", nn.Linear(3136, 128), (n, 3136)),
         ("BatchNorm2d(32) 32x28x28", nn.BatchNorm2d(32), (n, 32, 28, 28)),
+    ] + [
+        # Issue 19: mobilenet-v2's depthwise 3x3 layers at 3x224x224, batch 16 (the names of PassesBench.DepthwiseLayers).
+        (f"DepthwiseConv2d({c},3,{'s=2,' if s == 2 else ''}p=1) {size}x{size} b16", nn.Conv2d(c, c, 3, stride=s, padding=1, groups=c), (16, c, size, size))
+        for c, s, size in [(32, 1, 112), (96, 2, 112), (144, 1, 56), (576, 1, 14)]
     ]
 
 
@@ -91,13 +97,21 @@ def bench_layers(runs):
 MODELS = {"fashion-cnn": zoo.fashion_cnn, "vgg-small": zoo.vgg_small, "resnet-small": zoo.resnet_small, "lenet5": zoo.lenet5}
 
 
-def bench_train(runs, name):
+def torchvision_model(name):
+    import torchvision
+    return {"resnet18": torchvision.models.resnet18, "mobilenet-v2": torchvision.models.mobilenet_v2}[name](num_classes=1000)
+
+
+def bench_train(runs, name, batch, size):
     torch.manual_seed(0)
-    model = MODELS[name]()
+    if size is None:
+        model, shape, classes = MODELS[name](), (1, 28, 28), 10
+    else:
+        model, shape, classes = torchvision_model(name), (3, size, size), 1000
     model.train()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
-    batches = [(torch.rand(64, 1, 28, 28), torch.randint(0, 10, (64,))) for _ in range(8)]
+    batches = [(torch.rand(batch, *shape), torch.randint(0, classes, (batch,))) for _ in range(8)]
     state = {"i": 0}
 
     def step():
@@ -108,9 +122,10 @@ def bench_train(runs, name):
         optimizer.step()
 
     median, low, high = timed(step, runs, warmup=10)
+    label = name if size is None else f"{name} {size}x{size} b{batch}"
     # images/s: the median step time gives the typical rate; min/max swap roles.
-    print(f"ROW\ttrain\t{name} step\t{median:.4f}\t{low:.4f}\t{high:.4f}\tms", flush=True)
-    print(f"ROW\ttrain\t{name} images/s\t{64e3 / median:.1f}\t{64e3 / high:.1f}\t{64e3 / low:.1f}\timages/s", flush=True)
+    print(f"ROW\ttrain\t{label} step\t{median:.4f}\t{low:.4f}\t{high:.4f}\tms", flush=True)
+    print(f"ROW\ttrain\t{label} images/s\t{batch * 1e3 / median:.1f}\t{batch * 1e3 / high:.1f}\t{batch * 1e3 / low:.1f}\timages/s", flush=True)
 
 
 def main():
@@ -118,7 +133,10 @@ def main():
     parser.add_argument("mode", choices=["layers", "train"])
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--model", default="fashion-cnn", choices=sorted(MODELS), help="train mode: the zoo network")
+    parser.add_argument("--model", default="fashion-cnn", choices=sorted(MODELS) + ["resnet18", "mobilenet-v2"],
+                        help="train mode: the zoo network (resnet18 and mobilenet-v2 need --size: torchvision's models)")
+    parser.add_argument("--batch", type=int, default=64, help="train mode: images per step")
+    parser.add_argument("--size", type=int, default=None, help="train mode: 3xSxS images, torchvision's model, 1000 classes")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     print(f"# torch {torch.__version__}, threads {torch.get_num_threads()}, "
@@ -126,7 +144,9 @@ def main():
     if args.mode == "layers":
         bench_layers(args.runs)
     else:
-        bench_train(args.runs, args.model)
+        if (args.size is None) != (args.model in MODELS):
+            parser.error("--size goes with resnet18 and mobilenet-v2 (torchvision's models), and only with them")
+        bench_train(args.runs, args.model, args.batch, args.size)
 
 
 if __name__ == "__main__":

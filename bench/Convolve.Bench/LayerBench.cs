@@ -4,7 +4,7 @@ using Convolve.Tensors;
 namespace Convolve.Bench;
 
 /// <summary>
-/// The <c>layers</c> mode: the standard layer set of bench/compare_layers.py (batch 64), each
+/// The <c>layers</c> mode: the standard layer set of bench/compare_layers.py (batch 64; the depthwise rows 16), each
 /// timed forward (evaluation mode) and forward+backward (training mode, gradients of input and
 /// parameters), with result buffers reused as during training, printed as <c>ROW kind name median min max ms</c> rows.
 /// </summary>
@@ -26,6 +26,8 @@ internal static class LayerBench
         ("Linear(3136,128)", () => new Linear(3136, 128), [Batch, 3136]),
         // Issue 17: the batch statistics and the backward's sums accumulate in double (the input is positive, mean 0.6).
         ("BatchNorm2d(32) 32x28x28", () => new BatchNorm2d(32), [Batch, 32, 28, 28]),
+        // Issue 19: mobilenet-v2's depthwise 3×3 layers at 3×224×224, batch 16 (PassesBench.DepthwiseLayers).
+        .. PassesBench.DepthwiseLayers.Select(l => (l.Name, (Func<Layer>)(() => new Conv2d(l.Channels, l.Channels, 3, stride: l.Stride, padding: 1, groups: l.Channels)), new[] { 16, l.Channels, l.Size, l.Size })),
     ];
 
     public static void Run(TextWriter output, Benchmark benchmark, IEnumerable<string>? only)

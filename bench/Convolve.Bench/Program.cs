@@ -3,12 +3,12 @@ using Convolve.Kernels;
 
 // Usage: dotnet run -c Release --project bench/Convolve.Bench -- gemm [--threads N] [--shapes a,b,...]
 //                                                               -- layers [--threads N] [--only name;name]
-//                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME]
+//                                                               -- train [--threads N] [--runs R] [--profile] [--model NAME] [--batch B] [--size S]
 //                                                               -- passes [--threads N] [--only name;name] [--algorithm NAME]
 //                                                               -- infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR]
 //                                                               -- microkernel
 const string Usage = "usage: Convolve.Bench gemm [--threads N] [--shapes name,name,...] | layers [--threads N] [--only name;name] "
-    + "| train [--threads N] [--runs R] [--profile] [--model NAME] | passes [--threads N] [--only name;name] [--algorithm NAME] "
+    + "| train [--threads N] [--runs R] [--profile] [--model NAME] [--batch B] [--size S] | passes [--threads N] [--only name;name] [--algorithm NAME] "
     + "| infer [--threads N] [--model NAME] [--batch B] [--ort] [--profile] [--save DIR] | microkernel";
 if (args is ["microkernel"])
 {
@@ -28,6 +28,7 @@ bool profile = false;
 string model = "fashion-cnn";
 string? inferModel = null;
 int[] inferBatches = [1, 64];
+int? trainBatch = null, trainSize = null;
 bool ort = false;
 string? saveFolder = null;
 for (int i = 1; i < args.Length; i++)
@@ -57,6 +58,11 @@ for (int i = 1; i < args.Length; i++)
             break;
         case "--batch" when i + 1 < args.Length && int.TryParse(args[i + 1], out int batch) && batch > 0:
             inferBatches = [batch];
+            trainBatch = batch;
+            i++;
+            break;
+        case "--size" when i + 1 < args.Length && int.TryParse(args[i + 1], out int size) && size > 0:
+            trainSize = size;
             i++;
             break;
         case "--save" when i + 1 < args.Length:
@@ -95,7 +101,7 @@ switch (args[0])
         InferBench.Run(Console.Out, new Benchmark { MinRunSeconds = 0.02, WarmupSeconds = 1, Runs = 9 }, inferModel, inferBatches, ort, Parallelism.MaxThreads, profile, saveFolder);
         break;
     default:
-        TrainBench.Run(Console.Out, runs, profile, model);
+        TrainBench.Run(Console.Out, runs, profile, model, trainBatch ?? TrainBench.DefaultBatch, trainSize);
         break;
 }
 return 0;

@@ -10,25 +10,31 @@ namespace Convolve.Bench;
 
 /// <summary>
 /// The <c>train</c> mode: SGD-momentum training steps of a zoo model (fashion-cnn unless
-/// <c>--model</c> names another) on random batches of 64 (as compare_layers.py's train mode), reporting the step time, images/s,
+/// <c>--model</c> names another) on random batches of 64 (as compare_layers.py's train mode) of 1×28×28 images and 10 classes,
+/// or with <c>--size S</c> of 3×S×S images and 1000 classes (torchvision's ImageNet setting; <c>--batch</c> sets the batch),
+/// reporting the step time, images/s,
 /// the gen-2 collections during the timed steps and, with <c>--profile</c>, each layer's
 /// forward and backward time within a step.
 /// </summary>
 internal static class TrainBench
 {
-    private const int Batch = 64, Batches = 8, Warmup = 10;
+    /// <summary>Images per step unless <c>--batch</c> says otherwise.</summary>
+    public const int DefaultBatch = 64;
+
+    private const int Batches = 8, Warmup = 10;
     private const double WarmupSeconds = 3;
 
-    public static void Run(TextWriter output, int runs, bool profile, string name)
+    public static void Run(TextWriter output, int runs, bool profile, string name, int batch, int? size)
     {
-        Sequential model = ModelZoo.Create(name, random: new RandomSource(0));
+        var (channels, side, classes) = size is int s ? (3, s, 1000) : (1, 28, 10);
+        Sequential model = ModelZoo.Create(name, inChannels: channels, classes: classes, imageSize: side, random: new RandomSource(0));
         model.SetReuseBuffers(true); // as the Trainer does during Fit
         var optimizer = new Sgd(model.NamedParameters().Select(named => named.Parameter), learningRate: 0.05, momentum: 0.9);
         var loss = new CrossEntropyLoss();
         var random = new Random(0);
         var batches = Enumerable.Range(0, Batches).Select(i => (
-            Images: Tensor.RandomUniform(new Shape(Batch, 1, 28, 28), (ulong)i + 1),
-            Labels: Enumerable.Range(0, Batch).Select(_ => random.Next(10)).ToArray())).ToArray();
+            Images: Tensor.RandomUniform(new Shape(batch, channels, side, side), (ulong)i + 1),
+            Labels: Enumerable.Range(0, batch).Select(_ => random.Next(classes)).ToArray())).ToArray();
         int step = 0;
         void Step()
         {
@@ -57,10 +63,11 @@ internal static class TrainBench
         gen2 = GC.CollectionCount(2) - gen2;
         Array.Sort(seconds);
         var measurement = new Measurement(seconds[runs / 2], seconds[0], seconds[^1], runs, 1);
-        LayerBench.Row(output, "train", $"{name} step", measurement);
+        string label = size is null ? name : $"{name} {side}x{side} b{batch}";
+        LayerBench.Row(output, "train", $"{label} step", measurement);
         output.WriteLine(FormattableString.Invariant(
-            $"ROW\ttrain\t{name} images/s\t{Batch / measurement.Median:F1}\t{Batch / measurement.Max:F1}\t{Batch / measurement.Min:F1}\timages/s"));
-        output.WriteLine($"ROW\ttrain\t{name} gen-2 GCs in {runs} steps\t{gen2}\t{gen2}\t{gen2}\tcount");
+            $"ROW\ttrain\t{label} images/s\t{batch / measurement.Median:F1}\t{batch / measurement.Max:F1}\t{batch / measurement.Min:F1}\timages/s"));
+        output.WriteLine($"ROW\ttrain\t{label} gen-2 GCs in {runs} steps\t{gen2}\t{gen2}\t{gen2}\tcount");
         if (profile)
         {
             Profile(output, model, Step, runs);

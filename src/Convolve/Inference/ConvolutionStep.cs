@@ -45,6 +45,7 @@ internal sealed class ConvolutionStep : PlanStep, IShortcutTarget
     {
         DirectConvolution => nameof(ConvolutionAlgorithm.Direct),
         WinogradConvolution => nameof(ConvolutionAlgorithm.Winograd),
+        DepthwiseConvolution => nameof(ConvolutionAlgorithm.Depthwise),
         _ => nameof(ConvolutionAlgorithm.Im2Col),
     };
 

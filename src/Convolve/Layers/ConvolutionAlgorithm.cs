@@ -18,6 +18,9 @@ public enum ConvolutionAlgorithm
 
     /// <summary>Winograd's minimal filtering F(2×2, 3×3) for 2-d 3×3 stride-1 convolutions; other layers fall back to the rule.</summary>
     Winograd,
+
+    /// <summary>Per-channel planes vectorised along the width, for depthwise layers (groups = in_channels, 1-d and 2-d); other layers fall back to the rule.</summary>
+    Depthwise,
 }
 
 /// <summary>

@@ -10,7 +10,7 @@ namespace Convolve.Layers;
 /// </summary>
 public static class ConvolutionAlgorithms
 {
-    /// <summary>Environment variable naming the default algorithm: <c>auto</c>, <c>im2col</c>, <c>direct</c> or <c>winograd</c>.</summary>
+    /// <summary>Environment variable naming the default algorithm: <c>auto</c>, <c>im2col</c>, <c>direct</c>, <c>winograd</c> or <c>depthwise</c>.</summary>
     public const string EnvironmentVariable = "CONVOLVE_CONV_ALGORITHM";
 
     /// <summary>
@@ -20,7 +20,7 @@ public static class ConvolutionAlgorithms
     /// first, since the names, the help and the environment variable's parse below are built from it.
     /// </summary>
     internal static IReadOnlyList<ConvolutionImplementation> Implementations { get; } =
-        [new Im2ColImplementation(), new DirectImplementation(), new WinogradImplementation()];
+        [new Im2ColImplementation(), new DirectImplementation(), new WinogradImplementation(), new DepthwiseImplementation()];
 
     private static string? defaultError;
     private static ConvolutionAlgorithm defaultAlgorithm;

@@ -125,6 +125,7 @@ public abstract class ConvolutionBase : Layer
         {
             ConvolutionAlgorithm.Direct => new DirectConvolution { KeepInputFrames = false, KeepPackedWeights = true },
             ConvolutionAlgorithm.Winograd => new WinogradConvolution { KeepPackedWeights = true },
+            ConvolutionAlgorithm.Depthwise => new DepthwiseConvolution(),
             _ => new Im2ColConvolution(),
         };
         return (layout, implementation);

@@ -1,3 +1,5 @@
+using Convolve.Kernels;
+
 namespace Convolve.Layers;
 
 /// <summary>
@@ -27,21 +29,10 @@ public sealed class Hardtanh : Activation
     protected override bool BackwardUsesInput => true;
 
     /// <inheritdoc/>
-    protected override void Apply(ReadOnlySpan<float> input, Span<float> output)
-    {
-        for (int i = 0; i < input.Length; i++)
-        {
-            float x = input[i];
-            output[i] = x < MinVal ? MinVal : x > MaxVal ? MaxVal : x;
-        }
-    }
+    protected override void Apply(ReadOnlySpan<float> input, Span<float> output) =>
+        Elementwise.Map(new ElementwiseHardtanh.Forward(MinVal, MaxVal), input, output);
 
     /// <inheritdoc/>
-    protected override void ApplyBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> saved, Span<float> gradInput)
-    {
-        for (int i = 0; i < saved.Length; i++)
-        {
-            gradInput[i] = saved[i] > MinVal && saved[i] < MaxVal ? gradOutput[i] : 0f;
-        }
-    }
+    protected override void ApplyBackward(ReadOnlySpan<float> gradOutput, ReadOnlySpan<float> saved, Span<float> gradInput) =>
+        Elementwise.Map(new ElementwiseHardtanh.Backward(MinVal, MaxVal), gradOutput, saved, gradInput);
 }

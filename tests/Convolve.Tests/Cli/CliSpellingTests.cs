@@ -19,7 +19,7 @@ public sealed class CliSpellingTests
     [InlineData("convolve: --format must be one of npz, onnx but got 'xml'. See 'convolve export --help'.", "export", "m.safetensors", "--format", "xml")]
     [InlineData("convolve: deconvv is not a convolve visualize command; did you mean deconv? See 'convolve visualize --help'.", "visualize", "deconvv")]
     [InlineData("convolve: convolve visualize needs a command: deconv, filters, features, saliency. See 'convolve visualize --help'.", "visualize")]
-    [InlineData("convolve: --conv-algorithm \"winograde\" is not a convolution algorithm; use auto, im2col, direct, winograd; did you mean winograd?", "info", "--conv-algorithm", "winograde")]
+    [InlineData("convolve: --conv-algorithm \"winograde\" is not a convolution algorithm; use auto, im2col, direct, winograd, depthwise; did you mean winograd?", "info", "--conv-algorithm", "winograde")]
     [InlineData("convolve: convolve train takes no argument 'x'. See 'convolve train --help'.", "train", "x", "y")]
     [InlineData("convolve: model resnet-huge is neither a zoo model (lenet5, fashion-cnn, vgg-small, resnet-small, resnet18, mobilenet-v2, squeezenet) nor an existing file; did you mean resnet-small?", "summary", "resnet-huge")]
     public void A_mistyped_word_is_one_line_naming_it_with_the_nearest_spelling(string expected, params string[] args)

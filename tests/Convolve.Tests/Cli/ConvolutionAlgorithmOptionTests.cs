@@ -46,6 +46,6 @@ public class ConvolutionAlgorithmOptionTests
     {
         var result = CliRunner.Run("summary", "fashion-cnn", "--conv-algorithm", "fft");
         Assert.Equal(2, result.ExitCode);
-        Assert.Equal("convolve: --conv-algorithm \"fft\" is not a convolution algorithm; use auto, im2col, direct, winograd", result.Error.TrimEnd());
+        Assert.Equal("convolve: --conv-algorithm \"fft\" is not a convolution algorithm; use auto, im2col, direct, winograd, depthwise", result.Error.TrimEnd());
     }
 }

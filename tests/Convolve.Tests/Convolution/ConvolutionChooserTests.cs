@@ -17,7 +17,7 @@ public sealed class ConvolutionChooserTests
     public void The_list_chooses_what_the_fixed_rule_chose()
     {
         var random = new Random(20);
-        int compared = 0, winograd = 0, direct = 0, mixed = 0;
+        int compared = 0, winograd = 0, direct = 0, depthwise = 0, mixed = 0;
         foreach (ConvolutionLayout layout in Layouts(random, 4000))
         {
             foreach (SimdLevel level in (SimdLevel[])[SimdLevel.Scalar, SimdLevel.Vector128, SimdLevel.Vector256, SimdLevel.Vector512])
@@ -32,11 +32,12 @@ public sealed class ConvolutionChooserTests
                 }
                 winograd += byPass.Count(a => a == ConvolutionAlgorithm.Winograd);
                 direct += byPass.Count(a => a == ConvolutionAlgorithm.Direct);
+                depthwise += byPass.Count(a => a == ConvolutionAlgorithm.Depthwise);
                 mixed += byPass.Distinct().Count() > 1 ? 1 : 0;
             }
         }
         // Every branch of the rule was reached, not only im2col.
-        Assert.True(winograd > 100 && direct > 100 && mixed > 50, $"{compared} choices: {winograd} Winograd, {direct} direct, {mixed} with passes that differ");
+        Assert.True(winograd > 100 && direct > 100 && depthwise > 20 && mixed > 50, $"{compared} choices: {winograd} Winograd, {direct} direct, {depthwise} depthwise, {mixed} with passes that differ");
     }
 
     [Fact]
@@ -52,6 +53,8 @@ public sealed class ConvolutionChooserTests
                 Assert.Equal(ConvolutionAlgorithm.Direct, ConvolutionAlgorithms.Resolve(ConvolutionAlgorithm.Direct, layout, SimdLevel.Vector512, pass).Algorithm);
                 Assert.Equal(WinogradPlan.Applies(layout) ? ConvolutionAlgorithm.Winograd : rule,
                     ConvolutionAlgorithms.Resolve(ConvolutionAlgorithm.Winograd, layout, SimdLevel.Vector512, pass).Algorithm);
+                Assert.Equal(DepthwiseConvolution.Applies(layout) ? ConvolutionAlgorithm.Depthwise : rule,
+                    ConvolutionAlgorithms.Resolve(ConvolutionAlgorithm.Depthwise, layout, SimdLevel.Vector512, pass).Algorithm);
             }
         }
     }
@@ -61,7 +64,7 @@ public sealed class ConvolutionChooserTests
     {
         ConvolutionAlgorithm[] listed = [.. ConvolutionAlgorithms.Implementations.Select(i => i.Algorithm)];
         Assert.Equal(Enum.GetValues<ConvolutionAlgorithm>().Where(a => a != ConvolutionAlgorithm.Auto), listed);
-        Assert.Equal(["auto", "im2col", "direct", "winograd"], ConvolutionAlgorithms.Names);
+        Assert.Equal(["auto", "im2col", "direct", "winograd", "depthwise"], ConvolutionAlgorithms.Names);
         foreach (ConvolutionImplementation implementation in ConvolutionAlgorithms.Implementations)
         {
             Assert.Null(ConvolutionAlgorithms.TryParse(implementation.Name.ToUpperInvariant(), out ConvolutionAlgorithm parsed));
@@ -83,12 +86,16 @@ public sealed class ConvolutionChooserTests
     }
 
     /// <summary>
-    /// The fixed rule as it was: direct where the channels per group fill half a vector on both sides,
+    /// The fixed rule as it was, with issue 19's first step: depthwise for a depthwise layer of more than one group (1-d and 2-d); then direct where the channels per group fill half a vector on both sides,
     /// Winograd instead where it applies and the output is at least 12 on both sides, and direct for the
     /// forward pass of one input channel per group when the output channels fill; else im2col.
     /// </summary>
     private static ConvolutionAlgorithm FixedRule(in ConvolutionLayout layout, SimdLevel level, ConvolutionPass pass)
     {
+        if (layout.Groups > 1 && DepthwiseConvolution.Applies(layout))
+        {
+            return ConvolutionAlgorithm.Depthwise;
+        }
         int inChannels = layout.InputChannels / layout.Groups, outChannels = layout.OutputChannels / layout.Groups;
         ConvolutionAlgorithm byChannels = ByChannels(inChannels, outChannels, level);
         if (byChannels == ConvolutionAlgorithm.Direct && WinogradPlan.Applies(layout) && layout.Window.OutH >= 12 && layout.Window.OutW >= 12)

@@ -6,7 +6,7 @@ using Convolve.Tests.Testing;
 namespace Convolve.Tests.Convolution;
 
 /// <summary>
-/// Every convolution algorithm (im2col + GEMM, direct, Winograd, and the Auto rule) against the
+/// Every convolution algorithm (im2col + GEMM, direct, Winograd, depthwise, and the Auto rule) against the
 /// float64 direct-loop twins: forward and every gradient, on the edge cases and random configurations.
 /// </summary>
 public class ConvolutionReferenceTests
@@ -22,6 +22,8 @@ public class ConvolutionReferenceTests
         Conv("odd sizes", 2, 1, 3, 4, 1, [3, 5], [2, 3], (1, 2), [1, 1], [7, 9]),
         Conv("17 channels", 1, 2, 17, 5, 1, [3], [1], 1, [1], [9]),
         Conv("depthwise", 2, 2, 6, 6, 6, [3, 3], [1, 1], 1, [1, 1], [5, 6]),
+        Conv("depthwise ×2, stride 2, dilation 2", 2, 3, 5, 10, 5, [3, 3], [2, 2], 2, [2, 2], [11, 13]),
+        Conv("depthwise 1-d, stride 3", 1, 2, 4, 4, 4, [5], [3], 1, [1], [17]),
         Conv("same, even kernel, dilation", 2, 1, 3, 2, 1, [4, 2], [1, 1], Padding.Same, [2, 3], [9, 7]),
         Conv("same 3-d, even kernels", 3, 1, 2, 3, 1, [2, 3, 4], [1, 1, 1], Padding.Same, [1, 2, 1], [4, 5, 6]),
         Conv("full, dilated", 1, 2, 2, 3, 1, [3], [1], Padding.Full, [2], [6]),
@@ -46,6 +48,7 @@ public class ConvolutionReferenceTests
         Transposed("batch 1, 1×1 input", 2, 1, 5, 3, 1, [3, 3], [2, 2], 0, [1, 1], [1, 1], [0, 0]),
         Transposed("stride > kernel leaves gaps", 1, 2, 3, 2, 1, [2], [3], 0, [1], [4], [2]),
         Transposed("groups", 2, 2, 6, 4, 2, [3, 2], [2, 1], (1, 0), [1, 1], [3, 4], [1, 0]),
+        Transposed("depthwise, stride 2", 2, 2, 6, 6, 6, [3, 3], [2, 2], 1, [1, 1], [4, 5], [1, 1]),
         Transposed("17 channels, no bias", 1, 1, 17, 3, 1, [4], [2], 1, [1], [5], [0], bias: false),
         Transposed("pointwise", 2, 2, 4, 6, 2, [1, 1], [1, 1], 0, [1, 1], [3, 4], [0, 0]),
         Transposed("3-d, mixed output padding", 3, 1, 2, 3, 1, [3, 2, 3], [2, 1, 2], (1, 0, 1), [1, 2, 1], [3, 2, 3], [1, 1, 0]),
@@ -54,7 +57,7 @@ public class ConvolutionReferenceTests
     ];
 
     public static readonly ConvolutionAlgorithm[] Algorithms =
-        [ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd, ConvolutionAlgorithm.Auto];
+        [ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd, ConvolutionAlgorithm.Depthwise, ConvolutionAlgorithm.Auto];
 
     public static TheoryData<ConvCase, ConvolutionAlgorithm> ConvEdgeCasesPerAlgorithm() => PerAlgorithm(ConvEdgeCases());
 

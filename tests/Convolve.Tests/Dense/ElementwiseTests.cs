@@ -61,6 +61,16 @@ public class ElementwiseTests
 
     [Theory]
     [InlineData("Scalar"), InlineData("Vector128"), InlineData("Vector256"), InlineData("Vector512")]
+    public void Hardtanh_forward_matches_reference(string width) =>
+        CheckUnary(new ElementwiseHardtanh.Forward(-0.25f, 0.5f), x => x < -0.25 ? -0.25 : x > 0.5 ? 0.5 : x, width, 0, Tiny);
+
+    [Theory]
+    [InlineData("Scalar"), InlineData("Vector128"), InlineData("Vector256"), InlineData("Vector512")]
+    public void Hardtanh_backward_matches_reference(string width) =>
+        CheckBinary(new ElementwiseHardtanh.Backward(-0.25f, 0.5f), (g, x) => x > -0.25 && x < 0.5 ? g : 0, width, 0, Tiny);
+
+    [Theory]
+    [InlineData("Scalar"), InlineData("Vector128"), InlineData("Vector256"), InlineData("Vector512")]
     public void Multiply_matches_reference(string width) =>
         CheckBinary(new ElementwiseMultiply(), (x, y) => x * y, width, ForwardRtol, Tiny);
 

@@ -42,13 +42,14 @@ public class GoldenTests(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Every convolution case with each algorithm pinned (Winograd runs where it applies, the rule's
-    /// choice elsewhere); prints the worst normalised error per algorithm and kind.
+    /// Every convolution case with each algorithm pinned (Winograd and depthwise run where they apply, the
+    /// rule's choice elsewhere); prints the worst normalised error per algorithm and kind.
     /// </summary>
     [Theory]
     [InlineData(Convolve.Layers.ConvolutionAlgorithm.Im2Col)]
     [InlineData(Convolve.Layers.ConvolutionAlgorithm.Direct)]
     [InlineData(Convolve.Layers.ConvolutionAlgorithm.Winograd)]
+    [InlineData(Convolve.Layers.ConvolutionAlgorithm.Depthwise)]
     public void Convolutions_match_PyTorch_with_every_algorithm(Convolve.Layers.ConvolutionAlgorithm algorithm)
     {
         var worst = new SortedDictionary<string, (int Cases, double Error)>(StringComparer.Ordinal);
