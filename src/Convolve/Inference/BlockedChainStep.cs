@@ -13,9 +13,9 @@ namespace Convolve.Inference;
 /// activations stay in the core's cache from the first layer to the last, and the NCHW ↔ blocked transposes
 /// and the NCHW pooling passes between the layers are gone. The floats are the same as the steps it replaces:
 /// the same microkernel calls, the bias added and the ReLU taken on the same sums.
-/// Images run in parallel; when there are fewer images than threads, the threads share each image: one hand-off per
-/// image, then rows, channel blocks and ξ claimed from shared counters task by task (<see cref="Share"/>), not one
-/// hand-off per layer and phase.
+/// Images run in parallel; when there are fewer images than threads, the threads share each image: helpers queued
+/// once per image, then rows, channel blocks and ξ claimed from shared counters task by task (<see cref="ImageJob"/>),
+/// not one hand-off per layer and phase, and never a wait for a helper to start.
 /// </summary>
 internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
 {
@@ -27,7 +27,6 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
     private readonly long imageWork;
     private readonly ConcurrentBag<Workspace> workspaces = [];
     private readonly (TaskKind Kind, int Stage, int Phase, int Items)[] schedule;
-    private readonly int[] claimed, done;
     private Tensor? output;
 
     /// <param name="inputShape">The batch the first convolution reads.</param>
@@ -54,9 +53,17 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
         outputImage = outputShape.Size / batch;
         imageWork = stages.Sum(stage => stage.ImageWork);
         schedule = Schedule();
-        claimed = new int[schedule.Length];
-        done = new int[schedule.Length];
     }
+
+    /// <summary>
+    /// The least multiply-adds of one image's chain for the threads to share it when there are fewer images than
+    /// threads. Measured on the 2-vCPU development VM (`bench infer --batch 1`, shared against not shared, two threads):
+    /// fashion-cnn's 10 million per image 0.98–1.00×, vgg-small's 28×28 and 32×32 0.66× and 0.90×, resnet-small's
+    /// residual bodies 0.74–0.88×: every wait for the other thread's items cost more than its help. Below this, an image
+    /// stays on one thread and a second thread is left idle rather than slowing the forward down. resnet18's 3×224×224
+    /// residual bodies (0.2–0.5 billion) gain: batch 1 on two threads 1.43× one thread. Settable for the tests.
+    /// </summary>
+    internal static long MinSharedImageWork { get; set; } = 1L << 27;
 
     /// <summary>What each layer taken in computes, for the plan's step list.</summary>
     public IReadOnlyList<string> Members { get; }
@@ -75,16 +82,19 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
     {
         output ??= new Tensor(OutputShape);
         float[] source = input.Data, target = output.Data;
-        int parts = batch < Parallelism.MaxThreads && !Parallelism.IsInsidePart
+        int parts = batch < Parallelism.MaxThreads && !Parallelism.IsInsidePart && imageWork >= MinSharedImageWork
             ? Parallelism.PartsFor(imageWork / DirectConvolution.ImageSplitFactor, Parallelism.MaxThreads) : 1;
         if (parts > 1)
         {
             Workspace workspace = Rent();
             for (int n = 0; n < batch; n++)
             {
-                Array.Clear(claimed);
-                Array.Clear(done);
-                Parallelism.RunParts(parts, _ => Share(source, target, n, workspace, parts));
+                var job = new ImageJob(this, source, target, n, workspace, parts);
+                for (int helper = 1; helper < parts; helper++)
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(job, preferLocal: false);
+                }
+                job.Execute();
             }
             workspaces.Add(workspace);
             return output;
@@ -105,31 +115,41 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
     }
 
     /// <summary>
-    /// One thread's share of image n when the threads work on one image together: every task of the schedule in
-    /// order, its items claimed a chunk at a time from a counter shared by all threads, then a wait until every item of
-    /// the task is done. A thread that starts late finds the items taken and only waits; one that never starts leaves
-    /// its items to the others, so the schedule cannot stall on a busy thread pool.
+    /// One image shared by the threads: every task of the schedule in order, its items claimed a chunk at a time from a
+    /// counter of the job's, then a wait until every item of the task is done. The calling thread runs it and returns
+    /// when the image is done; helpers queued to the thread pool join when they start. One that starts late finds the
+    /// items taken and leaves at once (it never touches the workspace then), so the image never waits for a thread to
+    /// wake up: a second thread can only help. Each image has its own counters, so a helper of an earlier image cannot
+    /// claim a later one's items.
     /// </summary>
-    private void Share(float[] input, float[] output, int n, Workspace workspace, int parts)
+    private sealed class ImageJob(BlockedChainStep chain, float[] input, float[] output, int n, Workspace workspace, int parts) : IThreadPoolWorkItem
     {
-        for (int task = 0; task < schedule.Length; task++)
+        private readonly int[] claimed = new int[chain.schedule.Length], done = new int[chain.schedule.Length];
+
+        public void Execute() => Parallelism.RunAsPart(Share);
+
+        private void Share()
         {
-            int items = schedule[task].Items, chunk = Math.Max(1, items / (2 * parts));
-            while (true)
+            var schedule = chain.schedule;
+            for (int task = 0; task < schedule.Length; task++)
             {
-                int start = Interlocked.Add(ref claimed[task], chunk) - chunk;
-                if (start >= items)
+                int items = schedule[task].Items, chunk = Math.Max(1, items / (2 * parts));
+                while (true)
                 {
-                    break;
+                    int start = Interlocked.Add(ref claimed[task], chunk) - chunk;
+                    if (start >= items)
+                    {
+                        break;
+                    }
+                    int end = Math.Min(start + chunk, items);
+                    chain.Do(task, start, end, input, output, n, workspace);
+                    Interlocked.Add(ref done[task], end - start);
                 }
-                int end = Math.Min(start + chunk, items);
-                Do(task, start, end, input, output, n, workspace);
-                Interlocked.Add(ref done[task], end - start);
-            }
-            var spin = default(SpinWait);
-            while (Volatile.Read(ref done[task]) < items)
-            {
-                spin.SpinOnce(sleep1Threshold: -1);
+                var spin = default(SpinWait);
+                while (Volatile.Read(ref done[task]) < items)
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
             }
         }
     }

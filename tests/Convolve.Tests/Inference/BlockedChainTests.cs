@@ -128,12 +128,16 @@ public class BlockedChainTests
         }
     }
 
-    [Fact]
-    public void Chains_are_bit_identical_for_any_thread_count()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)] // every image shared by the threads, as the 224×224 models' are
+    public void Chains_are_bit_identical_for_any_thread_count(bool shareEveryImage)
     {
         int saved = Parallelism.MaxThreads;
+        long savedWork = BlockedChainStep.MinSharedImageWork;
         try
         {
+            BlockedChainStep.MinSharedImageWork = shareEveryImage ? 0 : savedWork;
             foreach (string name in new[] { "fashion-cnn", "vgg-small", "resnet-small" })
             {
                 Sequential model = EvaluationPlanTests.EvaluationModel(name, 1, 28, seed: 23);
@@ -154,6 +158,7 @@ public class BlockedChainTests
         finally
         {
             Parallelism.MaxThreads = saved;
+            BlockedChainStep.MinSharedImageWork = savedWork;
         }
     }
 
