@@ -74,10 +74,15 @@ public class BlockedChainTests
             ConvolutionAlgorithms.Default = ConvolutionAlgorithm.Auto;
             BlockedChains.Enabled = true;
             Sequential lenet = EvaluationPlanTests.EvaluationModel("lenet5", 1, 28, seed: 2);
-            Assert.Equal(ConvolutionAlgorithm.Im2Col, ((Conv2d)lenet[0]).AlgorithmFor(new Shape(2, 1, 28, 28)));
+            // (At AVX-512 the rule gives the first layer to im2col; at narrower levels it may pick direct itself.)
+            bool ruleSaysIm2Col = ((Conv2d)lenet[0]).AlgorithmFor(new Shape(2, 1, 28, 28)) == ConvolutionAlgorithm.Im2Col;
+            Assert.True(ruleSaysIm2Col || Simd.Level != SimdLevel.Vector512, "at AVX-512 lenet5's first layer goes to im2col by the rule");
             Assert.Equal(["Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)", "Conv2d + ReLU (Direct, blocked)", "MaxPool2d (blocked)"], lenet.Compile(new Shape(2, 1, 28, 28)).Steps.Take(4));
             BlockedChains.PrefersBlockedAlgorithms = false;
-            Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
+            if (ruleSaysIm2Col)
+            {
+                Assert.Equal("Conv2d + ReLU (Im2Col)", lenet.Compile(new Shape(2, 1, 28, 28)).Steps[0]);
+            }
             // A pinned algorithm is kept.
             BlockedChains.PrefersBlockedAlgorithms = true;
             ((Conv2d)lenet[0]).Algorithm = ConvolutionAlgorithm.Im2Col;
