@@ -184,15 +184,7 @@ internal sealed unsafe class BlockedChainStep : PlanStep, IShortcutTarget
         last.Unpack(workspace.Last.Span, image, default);
         if (Addend is Tensor addend)
         {
-            ReadOnlySpan<float> added = addend.Data.AsSpan(n * outputImage, outputImage);
-            if (Relu)
-            {
-                Elementwise.Map(new ElementwiseAddRelu(), image, added, image);
-            }
-            else
-            {
-                Elementwise.Map(new ElementwiseAdd(), image, added, image);
-            }
+            ConvolutionStep.AddInto(image, addend.Data.AsSpan(n * outputImage, outputImage), Relu);
         }
     }
 

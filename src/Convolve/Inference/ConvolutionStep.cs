@@ -69,21 +69,21 @@ internal sealed class ConvolutionStep : PlanStep, IShortcutTarget
         algorithm.Forward(input.Data, weight, output.Data, layout, bias, Relu && Addend is null);
         if (Addend is not null)
         {
-            AddInto(output, Addend, Relu);
+            AddInto(output.Span, Addend.Span, Relu);
         }
         return output;
     }
 
     /// <summary><c>sum = max(sum + addend, 0)</c> or <c>sum + addend</c>, in place.</summary>
-    internal static void AddInto(Tensor sum, Tensor addend, bool relu)
+    internal static void AddInto(Span<float> sum, ReadOnlySpan<float> addend, bool relu)
     {
         if (relu)
         {
-            Elementwise.Map(new ElementwiseAddRelu(), sum.Span, addend.Span, sum.Span);
+            Elementwise.Map(new ElementwiseAddRelu(), sum, addend, sum);
         }
         else
         {
-            Elementwise.Map(new ElementwiseAdd(), sum.Span, addend.Span, sum.Span);
+            Elementwise.Map(new ElementwiseAdd(), sum, addend, sum);
         }
     }
 }

@@ -46,7 +46,7 @@ internal sealed class ResidualStep : PlanStep
         }
         Tensor bodyOutput = RunAll(body, input);
         bodyOutput.Span.CopyTo(output!.Span);
-        ConvolutionStep.AddInto(output, shortcutOutput, relu);
+        ConvolutionStep.AddInto(output.Span, shortcutOutput.Span, relu);
         return output;
     }
 

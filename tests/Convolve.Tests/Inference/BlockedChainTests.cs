@@ -16,20 +16,8 @@ namespace Convolve.Tests.Inference;
 [Collection(Dense.GlobalRandomSerial.Name)] // sets the process-wide ConvolutionAlgorithms.Default, Parallelism.MaxThreads and BlockedChains.Enabled
 public class BlockedChainTests
 {
-    public static TheoryData<string, int, int, ConvolutionAlgorithm> ZooCases()
-    {
-        var data = new TheoryData<string, int, int, ConvolutionAlgorithm>();
-        foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd })
-        {
-            foreach (string name in ModelZoo.SmallNames)
-            {
-                data.Add(name, 1, 28, algorithm);
-            }
-            data.Add("vgg-small", 3, 32, algorithm);
-            data.Add("resnet-small", 3, 32, algorithm);
-        }
-        return data;
-    }
+    public static TheoryData<string, int, int, ConvolutionAlgorithm> ZooCases() =>
+        EvaluationPlanTests.Cases([ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd], ModelZoo.SmallNames);
 
     [Theory]
     [MemberData(nameof(ZooCases))]

@@ -18,12 +18,16 @@ public class EvaluationPlanTests
     /// <summary>The worst error allowed, relative to the largest output magnitude.</summary>
     private const double Tolerance = 1e-5;
 
-    public static TheoryData<string, int, int, ConvolutionAlgorithm> ZooCases()
+    public static TheoryData<string, int, int, ConvolutionAlgorithm> ZooCases() =>
+        Cases([ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd], ModelZoo.Names);
+
+    /// <summary>Each of <paramref name="names"/> at 1×28×28, and vgg-small and resnet-small at 3×32×32, under each algorithm.</summary>
+    internal static TheoryData<string, int, int, ConvolutionAlgorithm> Cases(ConvolutionAlgorithm[] algorithms, IEnumerable<string> names)
     {
         var data = new TheoryData<string, int, int, ConvolutionAlgorithm>();
-        foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Auto, ConvolutionAlgorithm.Im2Col, ConvolutionAlgorithm.Direct, ConvolutionAlgorithm.Winograd })
+        foreach (ConvolutionAlgorithm algorithm in algorithms)
         {
-            foreach (string name in ModelZoo.Names)
+            foreach (string name in names)
             {
                 data.Add(name, 1, 28, algorithm);
             }
